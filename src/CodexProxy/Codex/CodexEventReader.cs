@@ -1,0 +1,42 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace CodexProxy.Codex;
+
+/// <summary>Reads the upstream SSE body into typed events. The JSON <c>type</c> decides, not the <c>event:</c> line.</summary>
+internal static class CodexEventReader
+{
+    public static async IAsyncEnumerable<CodexStreamEvent> ReadAsync(
+        Stream body,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var parser = SseParser.Create(body, static (_, data) => Parse(data));
+        await foreach (var item in parser.EnumerateAsync(cancellationToken))
+        {
+            if (item.Data is { } codexEvent)
+            {
+                yield return codexEvent;
+            }
+        }
+    }
+
+    /// <summary>Unparsable data lines are skipped, as the official client does; a stream that then
+    /// lacks <c>response.completed</c> is reported as truncated by the translator.</summary>
+    internal static CodexStreamEvent? Parse(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty || data.SequenceEqual("[DONE]"u8))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(data, CodexJsonContext.Default.CodexStreamEvent);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+namespace CodexProxy;
+
+internal static class Program
+{
+    public static int Main(string[] args) => 0;
+}
