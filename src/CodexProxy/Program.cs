@@ -1,6 +1,8 @@
+using CodexProxy.Cli;
+
 namespace CodexProxy;
 
 internal static class Program
 {
-    public static int Main(string[] args) => 0;
+    public static Task<int> Main(string[] args) => CliApp.Build().Parse(args).InvokeAsync();
 }

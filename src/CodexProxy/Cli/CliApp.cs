@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace CodexProxy.Cli;
+
+/// <summary>The command tree. Each command lives in its own file and exposes <c>Create()</c>.</summary>
+internal static class CliApp
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Serve the Anthropic Messages API from your ChatGPT Plus/Pro subscription (Codex backend).");
+        root.Subcommands.Add(StartCommand.Create());
+        return root;
+    }
+}

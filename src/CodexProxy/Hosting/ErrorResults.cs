@@ -1,0 +1,28 @@
+using System.Globalization;
+using System.Text.Json;
+using CodexProxy.Anthropic;
+
+namespace CodexProxy.Hosting;
+
+/// <summary>Writes an <see cref="ApiError"/> as an Anthropic error response with its retry headers.</summary>
+internal static class ErrorResults
+{
+    public static async Task WriteAsync(HttpResponse response, ApiError error, CancellationToken cancellationToken)
+    {
+        response.Clear();
+        response.StatusCode = error.Status;
+        response.ContentType = "application/json";
+        if (error.RetryAfterSeconds is { } seconds)
+        {
+            response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (error.ShouldRetry is { } shouldRetry)
+        {
+            response.Headers["x-should-retry"] = shouldRetry ? "true" : "false";
+        }
+
+        var body = new ErrorResponse(new ErrorDetail(error.Type, error.Message));
+        await JsonSerializer.SerializeAsync(response.Body, body, AnthropicJsonContext.Default.ErrorResponse, cancellationToken);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using CodexProxy.Anthropic;
+using CodexProxy.Auth;
+using CodexProxy.Codex;
+
+namespace CodexProxy.Hosting;
+
+/// <summary>Builds the web application. Tests call this too, with <c>Port = 0</c> and their own services.</summary>
+internal static class ProxyApp
+{
+    public static WebApplication Create(ProxyOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Large Claude Code histories with images are normal; issue-level limits are enforced by the endpoint.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Listen(ResolveAddress(options.Host), options.Port);
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, AnthropicJsonContext.Default));
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ICodexCredentials>(_ => new TokenFileCredentials(options.TokensPath));
+        builder.Services.AddSingleton(CodexClient.CreateHttpClient());
+        builder.Services.AddSingleton<CodexClient>();
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapHealth();
+        app.MapMessages();
+        app.MapFallback(FallbackEndpoint.Handle);
+        return app;
+    }
+
+    private static IPAddress ResolveAddress(string host) =>
+        host is "localhost" ? IPAddress.Loopback
+        : IPAddress.TryParse(host, out var address) ? address
+        : throw new InvalidOperationException($"HOST must be an IP address (or 'localhost'), not '{host}'.");
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using CodexProxy.Anthropic;
+
+namespace CodexProxy.Hosting;
+
+/// <summary>Reads a JSON body through a source-generated contract; malformed input becomes a 400 naming the JSON path.</summary>
+internal static class RequestBodyReader
+{
+    public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentType is { } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidRequestException($"Content-Type must be application/json, not '{contentType}'.");
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(request.Body, contract, cancellationToken)
+                ?? throw new InvalidRequestException("The request body must be a JSON object, not null.");
+        }
+        catch (JsonException e)
+        {
+            var path = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+            throw new InvalidRequestException($"Invalid JSON at {path}: {Describe(e)}");
+        }
+    }
+
+    /// <summary>System.Text.Json's messages name CLR types; say what was wrong in JSON terms instead.</summary>
+    private static string Describe(JsonException e) =>
+        e.InnerException is InvalidOperationException or FormatException
+            ? "a value has the wrong type."
+            : e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
+}

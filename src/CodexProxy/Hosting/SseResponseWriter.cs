@@ -1,0 +1,135 @@
+using CodexProxy.Anthropic;
+
+namespace CodexProxy.Hosting;
+
+/// <summary>
+/// Streams translated events to the client, flushing each one. Sends <c>ping</c> after
+/// <see cref="PingInterval"/> of silence (Claude Code abandons a stream after 300 s without events).
+/// <c>message_start</c> is held back until content begins, so a failure before any output can still be
+/// answered with a proper HTTP status; once the 200 is sent, a failure becomes an SSE <c>error</c> event.
+/// </summary>
+internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time, ErrorMapper errors)
+{
+    public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(10);
+
+    private readonly List<StreamEvent> _held = [];
+    private long _lastWrite = time.GetTimestamp();
+
+    public bool HasStarted { get; private set; }
+
+    /// <summary>Exceptions before the response starts propagate (the caller answers with an HTTP error);
+    /// exceptions after it are written as an <c>error</c> event. Client cancellation propagates.</summary>
+    public async Task WriteAsync(IAsyncEnumerable<StreamEvent> events, CancellationToken cancellationToken)
+    {
+        // The silence timer gets its own token so it is released the moment the stream ends.
+        using var silenceTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        var next = Task.FromResult(false);
+        try
+        {
+            next = enumerator.MoveNextAsync().AsTask();
+            var silence = Task.Delay(PingInterval, time, silenceTimer.Token);
+            while (true)
+            {
+                if (await Task.WhenAny(next, silence) != next)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    silence = await OnSilenceAsync(silenceTimer.Token);
+                    continue;
+                }
+
+                bool hasEvent;
+                try
+                {
+                    hasEvent = await next;
+                }
+                catch (Exception e) when (HasStarted && !cancellationToken.IsCancellationRequested)
+                {
+                    await WriteEventAsync(new ErrorEvent(ToDetail(e)), cancellationToken);
+                    return;
+                }
+
+                if (!hasEvent)
+                {
+                    break;
+                }
+
+                await OnEventAsync(enumerator.Current, cancellationToken);
+                next = enumerator.MoveNextAsync().AsTask();
+            }
+        }
+        finally
+        {
+            await silenceTimer.CancelAsync();
+            await DrainAsync(next);
+            await enumerator.DisposeAsync();
+        }
+    }
+
+    /// <summary>An iterator cannot be disposed while a MoveNext is in flight; a failed write leaves one pending
+    /// until the request's cancellation reaches the upstream read.</summary>
+    private static async Task DrainAsync(Task<bool> pending)
+    {
+        try
+        {
+            await pending;
+        }
+        catch (Exception)
+        {
+            // Already reported, or the client went away; nothing more to say.
+        }
+    }
+
+    private ErrorDetail ToDetail(Exception exception)
+    {
+        var error = errors.Map(exception);
+        return new ErrorDetail(error.Type, error.Message);
+    }
+
+    private async Task OnEventAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
+    {
+        if (!HasStarted && streamEvent is MessageStartEvent)
+        {
+            _held.Add(streamEvent);
+            return;
+        }
+
+        await WriteEventAsync(streamEvent, cancellationToken);
+    }
+
+    /// <summary>Pings only after a full interval with no write; otherwise waits out the remainder.
+    /// One timer per interval, not one per event.</summary>
+    private async Task<Task> OnSilenceAsync(CancellationToken cancellationToken)
+    {
+        var quiet = time.GetElapsedTime(_lastWrite);
+        if (quiet >= PingInterval)
+        {
+            await WriteEventAsync(PingEvent.Instance, cancellationToken);
+            quiet = TimeSpan.Zero;
+        }
+
+        return Task.Delay(PingInterval - quiet, time, cancellationToken);
+    }
+
+    private async Task WriteEventAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
+    {
+        if (!HasStarted)
+        {
+            HasStarted = true;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "text/event-stream; charset=utf-8";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            foreach (var held in _held)
+            {
+                AnthropicSseFormatter.WriteEvent(response.BodyWriter, held);
+            }
+
+            _held.Clear();
+        }
+
+        AnthropicSseFormatter.WriteEvent(response.BodyWriter, streamEvent);
+        await response.BodyWriter.FlushAsync(cancellationToken);
+        _lastWrite = time.GetTimestamp();
+    }
+}
