@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using CodexProxy.Anthropic;
@@ -42,7 +43,7 @@ internal static class InputMapper
             input.WriteTo(writer);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static void AppendMessage(InputMessage message, string path, ToolNameMap names, List<CodexInputItem> items)

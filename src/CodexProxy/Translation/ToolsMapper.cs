@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
@@ -79,7 +80,8 @@ internal static class ToolsMapper
     }
 
     /// <summary><c>allowed_domains</c> becomes <c>filters.allowed_domains</c> and <c>user_location</c> passes through.
-    /// <c>max_uses</c> has no Codex counterpart and <c>name</c> is implied by the type; both are dropped.</summary>
+    /// <c>max_uses</c> and <c>blocked_domains</c> have no Codex counterpart and <c>name</c> is implied by the type;
+    /// they are dropped.</summary>
     private static CodexWebSearchTool ToWebSearchTool(ToolDefinition tool)
     {
         var settings = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -99,7 +101,7 @@ internal static class ToolsMapper
 
     private static JsonElement WrapAllowedDomains(JsonElement domains)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();

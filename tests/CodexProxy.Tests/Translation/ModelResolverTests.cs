@@ -57,6 +57,14 @@ public sealed class ModelResolverTests
         Assert.Equal(new ResolvedModel("gpt-5.5", null), ModelResolver.Resolve("claude-fable-5", options));
     }
 
+    [Fact]
+    public void BlankFamilyOverride_FallsBackToTable()
+    {
+        var options = new ModelMappingOptions { OpusModel = "  " };
+
+        Assert.Equal(new ResolvedModel("gpt-5.5", "high"), ModelResolver.Resolve("claude-opus-4-8", options));
+    }
+
     [Theory]
     [InlineData("gpt-5.5", "gpt-5.5", null)]
     [InlineData("gpt-5.5-high", "gpt-5.5", "high")]
