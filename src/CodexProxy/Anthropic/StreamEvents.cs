@@ -19,6 +19,7 @@ internal abstract record StreamEvent
 
 internal sealed record MessageStartEvent([property: JsonPropertyName("message")] AnthropicMessage Message) : StreamEvent
 {
+    [JsonIgnore]
     public override string EventName => "message_start";
 }
 
@@ -26,6 +27,7 @@ internal sealed record ContentBlockStartEvent(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("content_block")] ResponseBlock ContentBlock) : StreamEvent
 {
+    [JsonIgnore]
     public override string EventName => "content_block_start";
 }
 
@@ -33,11 +35,13 @@ internal sealed record ContentBlockDeltaEvent(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("delta")] BlockDelta Delta) : StreamEvent
 {
+    [JsonIgnore]
     public override string EventName => "content_block_delta";
 }
 
 internal sealed record ContentBlockStopEvent([property: JsonPropertyName("index")] int Index) : StreamEvent
 {
+    [JsonIgnore]
     public override string EventName => "content_block_stop";
 }
 
@@ -45,6 +49,7 @@ internal sealed record MessageDeltaEvent(
     [property: JsonPropertyName("delta")] MessageDelta Delta,
     [property: JsonPropertyName("usage")] AnthropicUsage Usage) : StreamEvent
 {
+    [JsonIgnore]
     public override string EventName => "message_delta";
 }
 
@@ -54,6 +59,7 @@ internal sealed record MessageDelta(
 
 internal sealed record MessageStopEvent : StreamEvent
 {
+    [JsonIgnore]
     public override string EventName => "message_stop";
 }
 
@@ -61,11 +67,13 @@ internal sealed record PingEvent : StreamEvent
 {
     public static readonly PingEvent Instance = new();
 
+    [JsonIgnore]
     public override string EventName => "ping";
 }
 
 internal sealed record ErrorEvent([property: JsonPropertyName("error")] ErrorDetail Error) : StreamEvent
 {
+    [JsonIgnore]
     public override string EventName => "error";
 }
 
