@@ -16,7 +16,7 @@ internal static class AnthropicSseFormatter
     };
 
     [ThreadStatic]
-    private static Utf8JsonWriter? t_jsonWriter;
+    private static Utf8JsonWriter? _threadJsonWriter;
 
     public static void WriteEvent(IBufferWriter<byte> writer, StreamEvent e)
     {
@@ -28,7 +28,7 @@ internal static class AnthropicSseFormatter
         writer.Write("\ndata: "u8);
 
         // One writer per thread, re-pointed at each destination: no per-event allocation, no intermediate string.
-        var json = t_jsonWriter ??= new Utf8JsonWriter(writer, WriterOptions);
+        var json = _threadJsonWriter ??= new Utf8JsonWriter(writer, WriterOptions);
         json.Reset(writer);
         try
         {
