@@ -1,9 +1,9 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
 using CodexProxy.Translation;
-using Microsoft.Extensions.Primitives;
 
 namespace CodexProxy.Hosting;
 
@@ -15,7 +15,7 @@ internal static class MessagesEndpoint
 
     private static async Task HandleAsync(
         HttpContext http,
-        CodexClient codex,
+        CodexUpstream upstream,
         ProxyOptions options,
         TimeProvider time,
         ILogger<CodexClient> logger)
@@ -23,20 +23,32 @@ internal static class MessagesEndpoint
         var cancellationToken = http.RequestAborted;
         var errors = new ErrorMapper(time);
         var writer = new SseResponseWriter(http.Response, time, errors);
+        var entry = http.Features.Get<RequestLogEntry>() ?? new RequestLogEntry("-");
         try
         {
             var request = await RequestBodyReader.ReadAsync<MessagesRequest>(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
             var sessionId = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } header ? header.ToString() : null;
             var mapped = RequestMapper.ToCodexRequest(request, new RequestContext(sessionId, options.Models));
+            entry.RequestedModel = mapped.RequestedModel;
+            entry.CodexModel = mapped.Body.Model;
             ProxyLog.Forwarding(logger, mapped.RequestedModel, mapped.Body.Model, request.Stream == true);
+            if (logger.IsEnabled(LogLevel.Trace))
+            {
+                var body = JsonSerializer.Serialize(mapped.Body, CodexJsonContext.Default.CodexRequest);
+                ProxyLog.RequestBody(logger, entry.RequestId, body);
+            }
 
-            using var upstream = await codex.OpenStreamAsync(mapped.Body, cancellationToken);
-            await using var body = await upstream.Content.ReadAsStreamAsync(cancellationToken);
             var context = new StreamTranslationContext(NewMessageId(), mapped.RequestedModel, mapped.ToolNames);
-            var events = StreamTranslator.TranslateAsync(CodexEventReader.ReadAsync(body, cancellationToken), context, cancellationToken);
+            var codexEvents = upstream.StreamAsync(mapped.Body, cancellationToken);
+            var events = RecordUsage(StreamTranslator.TranslateAsync(codexEvents, context, cancellationToken), entry, cancellationToken);
             if (request.Stream == true)
             {
                 await writer.WriteAsync(events, cancellationToken);
+                if (writer.Failure is { } failure)
+                {
+                    entry.StreamError = errors.Map(failure).Type;
+                    ProxyLog.StreamFailed(logger, entry.StreamError, failure.Message);
+                }
             }
             else
             {
@@ -58,6 +70,20 @@ internal static class MessagesEndpoint
             }
 
             await ErrorResults.WriteAsync(http.Response, error, cancellationToken);
+        }
+    }
+
+    private static async IAsyncEnumerable<StreamEvent> RecordUsage(
+        IAsyncEnumerable<StreamEvent> events, RequestLogEntry entry, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var streamEvent in events.WithCancellation(cancellationToken))
+        {
+            if (streamEvent is MessageDeltaEvent delta)
+            {
+                entry.Usage = delta.Usage;
+            }
+
+            yield return streamEvent;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CodexProxy.Anthropic;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace CodexProxy.Hosting;
 
@@ -13,6 +14,13 @@ internal static class RequestBodyReader
         if (request.ContentType is { } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidRequestException($"Content-Type must be application/json, not '{contentType}'.");
+        }
+
+        // Kestrel enforces the same limit on chunked bodies while reading; a declared length fails fast here.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
+            && request.ContentLength > limit)
+        {
+            throw new RequestTooLargeException(limit);
         }
 
         try
