@@ -36,7 +36,17 @@ internal sealed class ProxyHarness : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public string LogFile => Path.Combine(_directory, "proxy.log");
+
+    /// <summary>The log file as written so far (each line is flushed as it is logged).</summary>
+    public async Task<string> ReadLogFileAsync()
+    {
+        await using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync(TestContext.Current.CancellationToken);
+    }
 
     public static async Task<ProxyHarness> StartAsync(Func<ProxyOptions, ProxyOptions>? adjust = null, Uri? upstreamOverride = null)
     {
@@ -70,14 +80,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         await Upstream.DisposeAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A log file still held open by a finishing writer; the temp dir is cleaned by the OS.
-        }
+        Directory.Delete(_directory, recursive: true);
     }
 
     private sealed class FixedCredentials : ICodexCredentials
