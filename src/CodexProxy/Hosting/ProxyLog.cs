@@ -12,6 +12,9 @@ internal static partial class ProxyLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream failed after the response started: {ErrorType} ({Reason})")]
     public static partial void StreamFailed(ILogger logger, string errorType, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The request mapper failed on unexpected input; answered 400")]
+    public static partial void UnexpectedMappingFailure(ILogger logger, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Address}")]
     public static partial void Listening(ILogger logger, string address);
 

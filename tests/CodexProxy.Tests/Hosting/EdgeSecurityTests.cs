@@ -97,8 +97,10 @@ public sealed class EdgeSecurityTests
 
     [Theory]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":"many","messages":[]}""", "max_tokens")]
-    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":7}]}]}""", "messages[0].content")]
+    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":7}]}]}""", "at text")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"hi"}""", "messages")]
+    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":7,"content":"hi"}]}""", "messages[0].role")]
+    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[null],"tools":[null]}""", "unexpected shape")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":[{"type":"hologram"}]}]}""", "messages[0].content[0]")]
     public async Task InvalidJson_Gets400NamingThePath(string body, string path)
     {
@@ -107,7 +109,7 @@ public sealed class EdgeSecurityTests
         var (status, errorType, answer) = await ProxyRequests.SendAsync(proxy.Client, body);
 
         Assert.Equal((400, "invalid_request_error"), (status, errorType));
-        Assert.Contains(path, answer, StringComparison.Ordinal);
+        Assert.True(answer.Contains(path, StringComparison.Ordinal), answer);
         Assert.Equal(0, proxy.Upstream.Attempts);
     }
 
