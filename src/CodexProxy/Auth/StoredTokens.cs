@@ -28,7 +28,8 @@ internal sealed record StoredTokens
     /// <summary><see cref="CodexCliSource"/> when refreshed tokens must also be written back to <c>~/.codex/auth.json</c>.</summary>
     [JsonPropertyName("source")] public string? Source { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    // Settable, not init: System.Text.Json cannot bind extension data through the init-only constructor path.
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     [JsonIgnore] public bool IsFromCodexCli => Source == CodexCliSource;
 
