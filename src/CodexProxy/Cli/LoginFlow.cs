@@ -59,7 +59,8 @@ internal sealed class LoginFlow(AuthComponents auth, IAnsiConsole console)
             OpenAuthorizeUrlAsync = (url, _) =>
             {
                 console.MarkupLine("Open this URL to sign in with your ChatGPT account:");
-                console.WriteLine(url.AbsoluteUri);
+                // Raw write: Spectre would wrap the long URL and break copy/paste.
+                console.Profile.Out.Writer.WriteLine(url.AbsoluteUri);
                 if (!noBrowser && !BrowserLauncher.TryOpen(url))
                 {
                     console.MarkupLine("[yellow]Could not open a browser; open the URL yourself.[/]");
@@ -86,7 +87,7 @@ internal sealed class LoginFlow(AuthComponents auth, IAnsiConsole console)
             (url, code) =>
             {
                 console.MarkupLine("On any device, open:");
-                console.WriteLine(url);
+                console.Profile.Out.Writer.WriteLine(url);
                 console.MarkupLineInterpolated($"and enter the code [bold]{code}[/] (valid for 15 minutes).");
             },
             cancellationToken);
