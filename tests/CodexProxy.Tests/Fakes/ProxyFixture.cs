@@ -48,6 +48,7 @@ internal sealed class ProxyFixture : IAsyncDisposable
         Uri codexBaseUrl,
         bool loggedIn = true,
         Action<WebApplicationBuilder>? configure = null,
+        Uri? authBaseUrl = null,
         CancellationToken cancellationToken = default)
     {
         var home = Directory.CreateTempSubdirectory("codex-proxy-e2e-").FullName;
@@ -58,7 +59,15 @@ internal sealed class ProxyFixture : IAsyncDisposable
             await WriteTokensAsync(Path.Combine(home, "tokens.json"), accessToken, cancellationToken);
         }
 
-        var options = new ProxyOptions { Host = "127.0.0.1", Port = 0, Home = home, CodexBaseUrl = codexBaseUrl };
+        // Token refresh must never reach the real auth.openai.com from a test.
+        var options = new ProxyOptions
+        {
+            Host = "127.0.0.1",
+            Port = 0,
+            Home = home,
+            CodexBaseUrl = codexBaseUrl,
+            AuthBaseUrl = authBaseUrl ?? UnreachableUrl(),
+        };
         var app = ProxyApp.Create(options, builder =>
         {
             builder.Logging.ClearProviders();
