@@ -45,7 +45,7 @@ internal sealed record ContentBlock
     [JsonPropertyName("data")] public string? Data { get; init; }
 
     /// <summary>cache_control, citations and any field this proxy does not use.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The <c>source</c> of an image or document block.</summary>

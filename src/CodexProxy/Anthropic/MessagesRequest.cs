@@ -31,7 +31,7 @@ internal sealed record MessagesRequest
     [JsonPropertyName("stream")] public bool? Stream { get; init; }
 
     /// <summary>Everything else the client sent (temperature, top_p, context_management, …).</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 internal sealed record InputMessage
@@ -57,7 +57,7 @@ internal sealed record ToolDefinition
     [JsonPropertyName("input_schema")] public JsonElement InputSchema { get; init; }
 
     /// <summary>Server-tool settings (max_uses, allowed_domains, user_location, …) and anything newer.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 internal sealed record ToolChoice
@@ -89,5 +89,5 @@ internal sealed record OutputConfig
     /// <summary><c>low</c>, <c>medium</c>, <c>high</c>, <c>max</c>, …</summary>
     [JsonPropertyName("effort")] public string? Effort { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -20,7 +20,7 @@ internal sealed record StoredTokens
 
     [JsonPropertyName("chatgpt_account_id")] public string? ChatGptAccountId { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     /// <summary>The stored account id, else the one in the access token's (or id token's) claims.</summary>
     public string? ResolveAccountId() =>
