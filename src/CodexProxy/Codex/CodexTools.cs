@@ -21,5 +21,5 @@ internal sealed record CodexFunctionTool(
 /// <summary>The hosted web search. Extra settings (filters, user_location, …) pass through unchanged.</summary>
 internal sealed record CodexWebSearchTool : CodexTool
 {
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Settings { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Settings { get; set; }
 }

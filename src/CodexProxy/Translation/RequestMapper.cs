@@ -11,9 +11,64 @@ internal sealed record RequestContext(string? SessionId, ModelMappingOptions Mod
 /// <summary>The Codex request plus what the response side needs to map names back.</summary>
 internal sealed record MappedRequest(CodexRequest Body, string RequestedModel, ToolNameMap ToolNames);
 
-/// <summary>Anthropic Messages request → Codex Responses request. Pure; throws <see cref="InvalidRequestException"/>.</summary>
+/// <summary>
+/// Anthropic Messages request → Codex Responses request. Pure; throws <see cref="InvalidRequestException"/> with the
+/// JSON path of bad input. temperature, top_p, top_k, max_tokens and stop_sequences are deliberately not mapped: the
+/// backend rejects them. <c>store</c>, <c>stream</c> and <c>include</c> come from <see cref="CodexRequest"/>'s defaults.
+/// </summary>
 internal static class RequestMapper
 {
-    public static MappedRequest ToCodexRequest(MessagesRequest request, RequestContext context) =>
-        throw new NotImplementedException();
+    public static MappedRequest ToCodexRequest(MessagesRequest request, RequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+
+        if (string.IsNullOrWhiteSpace(request.Model))
+        {
+            throw new InvalidRequestException("model: is required");
+        }
+
+        if (request.Messages is not { Count: > 0 } messages)
+        {
+            throw new InvalidRequestException("messages: must contain at least one message");
+        }
+
+        var model = ModelResolver.Resolve(request.Model, context.Models);
+        var toolNames = new ToolNameMap(CollectToolNames(request.Tools, messages));
+        var body = new CodexRequest
+        {
+            Model = model.Slug,
+            Instructions = InstructionsBuilder.Build(request.System),
+            Input = InputMapper.ToInputItems(messages, toolNames),
+            Tools = ToolsMapper.ToCodexTools(request.Tools, toolNames),
+            ToolChoice = ToolsMapper.ToCodexToolChoice(request.ToolChoice, request.Tools, toolNames),
+            ParallelToolCalls = ToolsMapper.ParallelToolCalls(request.ToolChoice),
+            Reasoning = EffortMapper.ToReasoning(model.Effort, request.OutputConfig, request.Thinking),
+            PromptCacheKey = SessionKey.From(context.SessionId, request.Metadata),
+        };
+        return new MappedRequest(body, request.Model, toolNames);
+    }
+
+    /// <summary>Every name that may need shortening: declared tools and tool calls already in the history.</summary>
+    private static IEnumerable<string> CollectToolNames(IReadOnlyList<ToolDefinition>? tools, IReadOnlyList<InputMessage> messages)
+    {
+        foreach (var tool in tools ?? [])
+        {
+            if (!string.IsNullOrEmpty(tool.Name))
+            {
+                yield return tool.Name;
+            }
+        }
+
+        foreach (var message in messages)
+        {
+            foreach (var block in message.Content ?? [])
+            {
+                if (block.Type == "tool_use" && !string.IsNullOrEmpty(block.Name))
+                {
+                    yield return block.Name;
+                }
+            }
+        }
+    }
 }
