@@ -8,6 +8,9 @@ namespace CodexProxy.Tests.Fakes;
 /// <summary>The rig itself: the fake must refuse what the real backend refuses, or the end-to-end tests prove nothing.</summary>
 public sealed class FakeCodexUpstreamTests
 {
+    /// <summary>Shared and never disposed: disposing a client aborts the response bodies it is still reading.</summary>
+    private static readonly HttpClient Http = new();
+
     private const string ValidBody = """
         {"model":"gpt-5.5","instructions":"Be brief.","input":[
           {"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]},
@@ -78,9 +81,7 @@ public sealed class FakeCodexUpstreamTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var fake = await FakeCodexUpstream.StartAsync(ct);
-        using var http = new HttpClient();
-
-        using var response = await http.PostAsync(new Uri(fake.BaseUrl, "codex/responses"), new StringContent(ValidBody, Encoding.UTF8, "application/json"), ct);
+        using var response = await Http.PostAsync(new Uri(fake.BaseUrl, "codex/responses"), new StringContent(ValidBody, Encoding.UTF8, "application/json"), ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("""{"detail":"Unauthorized"}""", await response.Content.ReadAsStringAsync(ct));
@@ -114,12 +115,11 @@ public sealed class FakeCodexUpstreamTests
 
     private static async Task<HttpResponseMessage> PostAsync(FakeCodexUpstream fake, string body, CancellationToken ct)
     {
-        using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fake.BaseUrl, "codex/responses"))
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "token");
-        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
     }
 }
