@@ -1,28 +1,46 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace CodexProxy.Anthropic;
 
-/// <summary>Writes one Anthropic event as <c>event: name\ndata: json\n\n</c> straight into a buffer writer.</summary>
+/// <summary>Writes Anthropic events in SSE framing: <c>event: {name}\ndata: {json}\n\n</c>.</summary>
 internal static class AnthropicSseFormatter
 {
-    public static void WriteEvent(IBufferWriter<byte> output, StreamEvent streamEvent)
+    // Relaxed escaping keeps non-ASCII text (e.g. Korean) as UTF-8 instead of \uXXXX; SSE data is never HTML.
+    private static readonly JsonWriterOptions WriterOptions = new()
     {
-        Write(output, "event: "u8);
-        Encoding.UTF8.GetBytes(streamEvent.EventName, output);
-        Write(output, "\ndata: "u8);
-        using (var json = new Utf8JsonWriter(output))
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadJsonWriter;
+
+    public static void WriteEvent(IBufferWriter<byte> writer, StreamEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(e);
+
+        writer.Write("event: "u8);
+        Encoding.UTF8.GetBytes(e.EventName, writer);
+        writer.Write("\ndata: "u8);
+
+        // One writer per thread, re-pointed at each destination: no per-event allocation, no intermediate string.
+        var json = _threadJsonWriter ??= new Utf8JsonWriter(writer, WriterOptions);
+        json.Reset(writer);
+        try
         {
-            JsonSerializer.Serialize(json, streamEvent, AnthropicJsonContext.Default.StreamEvent);
+            JsonSerializer.Serialize(json, e, AnthropicJsonContext.Default.StreamEvent);
+            json.Flush();
+        }
+        finally
+        {
+            // Drop the reference to the caller's buffer.
+            json.Reset(Stream.Null);
         }
 
-        Write(output, "\n\n"u8);
-    }
-
-    private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(output.GetSpan(bytes.Length));
-        output.Advance(bytes.Length);
+        writer.Write("\n\n"u8);
     }
 }

@@ -19,33 +19,38 @@ internal abstract record StreamEvent
 
 internal sealed record MessageStartEvent([property: JsonPropertyName("message")] AnthropicMessage Message) : StreamEvent
 {
-    [JsonIgnore] public override string EventName => "message_start";
+    [JsonIgnore]
+    public override string EventName => "message_start";
 }
 
 internal sealed record ContentBlockStartEvent(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("content_block")] ResponseBlock ContentBlock) : StreamEvent
 {
-    [JsonIgnore] public override string EventName => "content_block_start";
+    [JsonIgnore]
+    public override string EventName => "content_block_start";
 }
 
 internal sealed record ContentBlockDeltaEvent(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("delta")] BlockDelta Delta) : StreamEvent
 {
-    [JsonIgnore] public override string EventName => "content_block_delta";
+    [JsonIgnore]
+    public override string EventName => "content_block_delta";
 }
 
 internal sealed record ContentBlockStopEvent([property: JsonPropertyName("index")] int Index) : StreamEvent
 {
-    [JsonIgnore] public override string EventName => "content_block_stop";
+    [JsonIgnore]
+    public override string EventName => "content_block_stop";
 }
 
 internal sealed record MessageDeltaEvent(
     [property: JsonPropertyName("delta")] MessageDelta Delta,
     [property: JsonPropertyName("usage")] AnthropicUsage Usage) : StreamEvent
 {
-    [JsonIgnore] public override string EventName => "message_delta";
+    [JsonIgnore]
+    public override string EventName => "message_delta";
 }
 
 internal sealed record MessageDelta(
@@ -54,19 +59,22 @@ internal sealed record MessageDelta(
 
 internal sealed record MessageStopEvent : StreamEvent
 {
-    [JsonIgnore] public override string EventName => "message_stop";
+    [JsonIgnore]
+    public override string EventName => "message_stop";
 }
 
 internal sealed record PingEvent : StreamEvent
 {
     public static readonly PingEvent Instance = new();
 
-    [JsonIgnore] public override string EventName => "ping";
+    [JsonIgnore]
+    public override string EventName => "ping";
 }
 
 internal sealed record ErrorEvent([property: JsonPropertyName("error")] ErrorDetail Error) : StreamEvent
 {
-    [JsonIgnore] public override string EventName => "error";
+    [JsonIgnore]
+    public override string EventName => "error";
 }
 
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]

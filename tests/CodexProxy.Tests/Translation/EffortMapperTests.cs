@@ -68,6 +68,6 @@ public sealed class EffortMapperTests
     [Fact]
     public void EnabledWithoutBudget_IsMedium()
     {
-        Assert.Equal("medium", EffortMapper.FromThinking(new Anthropic.ThinkingConfig { Type = "enabled" }));
+        Assert.Equal("medium", EffortMapper.FromThinking(new CodexProxy.Anthropic.ThinkingConfig { Type = "enabled" }));
     }
 }

@@ -1,0 +1,34 @@
+using System.Buffers;
+using System.Text;
+using CodexProxy.Anthropic;
+using Xunit;
+
+namespace CodexProxy.Tests.Anthropic;
+
+public sealed class AnthropicSseFormatterTests
+{
+    [Fact]
+    public void WriteEvent_WritesEventNameJsonAndBlankLine()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+
+        AnthropicSseFormatter.WriteEvent(buffer, new ContentBlockDeltaEvent(2, new TextDelta("안녕 <b>\"hi\"</b>\n")));
+
+        Assert.Equal(
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"text_delta\",\"text\":\"안녕 <b>\\\"hi\\\"</b>\\n\"}}\n\n",
+            Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    [Fact]
+    public void WriteEvent_AppendsConsecutiveEventsToTheSameBuffer()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+
+        AnthropicSseFormatter.WriteEvent(buffer, new MessageStopEvent());
+        AnthropicSseFormatter.WriteEvent(buffer, PingEvent.Instance);
+
+        Assert.Equal(
+            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\nevent: ping\ndata: {\"type\":\"ping\"}\n\n",
+            Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+}
