@@ -164,12 +164,15 @@ public sealed class RawHttpStreamingTests
         Assert.DoesNotContain(events, e => e.EventType == "message_stop");
     }
 
-    [Fact]
-    public async Task UpstreamConnectionCutMidStream_ErrorEventThenEnd()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task UpstreamStreamBreaksMidway_ErrorEventThenEnd(bool connectionReset)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var fake = await FakeCodexUpstream.StartAsync(ct);
-        fake.Enqueue(UpstreamScenario.Transcript("text-hello.sse") with { CutAfterEvents = 6 });
+        var transcript = UpstreamScenario.Transcript("text-hello.sse");
+        fake.Enqueue(connectionReset ? transcript with { CutAfterEvents = 6 } : transcript with { EndAfterEvents = 6 });
         await using var proxy = await ProxyFixture.StartAsync(fake, ct);
 
         using var response = await PostAsync(proxy, AnthropicRequests.Text("Say hello", stream: true), ct);

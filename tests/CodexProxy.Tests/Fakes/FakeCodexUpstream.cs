@@ -205,9 +205,14 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
         var events = scenario.Events;
         for (var i = 0; i < events.Count; i++)
         {
+            if (i == scenario.EndAfterEvents)
+            {
+                return;
+            }
+
             if (i == scenario.CutAfterEvents)
             {
-                http.Abort();
+                await CutAsync(http, scenario.CutGrace);
                 return;
             }
 
@@ -227,8 +232,14 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
 
         if (scenario.CutAfterEvents >= events.Count)
         {
-            http.Abort();
+            await CutAsync(http, scenario.CutGrace);
         }
+    }
+
+    private static async Task CutAsync(HttpContext http, TimeSpan grace)
+    {
+        await Task.Delay(grace, http.RequestAborted);
+        http.Abort();
     }
 
     private static string NewRequestId() => $"req_{Guid.NewGuid():N}";

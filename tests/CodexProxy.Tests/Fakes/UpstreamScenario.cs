@@ -17,8 +17,14 @@ internal sealed record SseScenario(string Sse) : UpstreamScenario
     /// <summary>Pause before every event after the first.</summary>
     public TimeSpan EventDelay { get; init; }
 
-    /// <summary>Abort the connection (no terminal event) after this many events.</summary>
+    /// <summary>Reset the connection (no terminal event) after this many events. The fake waits
+    /// <see cref="CutGrace"/> first: a TCP reset discards data the peer has not read yet.</summary>
     public int? CutAfterEvents { get; init; }
+
+    public TimeSpan CutGrace { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>End the body cleanly (EOF, no terminal event) after this many events.</summary>
+    public int? EndAfterEvents { get; init; }
 
     /// <summary>Go silent after this many events for <see cref="StallDuration"/>, then carry on.</summary>
     public int? StallAfterEvents { get; init; }
