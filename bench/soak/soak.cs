@@ -94,7 +94,8 @@ await Parallel.ForAsync(0, total, new ParallelOptions { MaxDegreeOfParallelism =
 {
     var scenario = scenarios[i % scenarios.Length];
     var stream = i % 3 != 0;
-    var json = $$"""{"model":"claude-sonnet-4-5","max_tokens":4096,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"scenario:{{scenario}}:{{i}}:go"}],"tools":[{"name":"Bash","input_schema":{"type":"object","properties":{"command":{"type":"string"}}}}]}""";
+    const string Tools = ""","tools":[{"name":"Bash","input_schema":{"type":"object","properties":{"command":{"type":"string"}}}}]}""";
+    var json = $$"""{"model":"claude-sonnet-4-5","max_tokens":4096,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"scenario:{{scenario}}:{{i}}:go"}]""" + Tools;
     string verdict;
     try
     {
