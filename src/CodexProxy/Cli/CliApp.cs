@@ -9,6 +9,7 @@ internal static class CliApp
     {
         var root = new RootCommand("Serve the Anthropic Messages API from your ChatGPT Plus/Pro subscription (Codex backend).");
         root.Subcommands.Add(StartCommand.Create());
+        root.Subcommands.Add(ClaudeCommand.Create());
         return root;
     }
 }
