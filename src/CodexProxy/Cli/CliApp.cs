@@ -10,6 +10,7 @@ internal static class CliApp
         var root = new RootCommand("Serve the Anthropic Messages API from your ChatGPT Plus/Pro subscription (Codex backend).");
         root.Subcommands.Add(StartCommand.Create());
         root.Subcommands.Add(ClaudeCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }
 }
