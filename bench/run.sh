@@ -77,7 +77,7 @@ field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 start_fake --deltas "$deltas" --delay-ms 0
 start_proxy
 echo "Warming up the proxy..." >&2
-"$load" --url "$proxy_url/v1/messages" --concurrency 16 --requests 2000 --duration-s 20 --body-kb "$body_kb" >/dev/null
+"$load" --url "$proxy_url/v1/messages" --concurrency 16 --requests "${WARMUP:-2000}" --duration-s 20 --body-kb "$body_kb" >/dev/null
 
 printf '\nStreams of %s deltas, %s KB request bodies, fake upstream with no delay. nproc=%s.\n' "$deltas" "$body_kb" "$(nproc)"
 printf '%-5s | %-21s | %-21s | %-8s | %-9s | %-9s | %-19s | %-13s | %-9s | %s\n' \
