@@ -2,6 +2,7 @@ using System.Net;
 using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Translation;
 
 namespace CodexProxy.Hosting;
 
@@ -28,12 +29,17 @@ internal static class ProxyApp
         builder.Services.AddSingleton<ICodexCredentials>(_ => new TokenFileCredentials(options.TokensPath));
         builder.Services.AddSingleton(CodexClient.CreateHttpClient());
         builder.Services.AddSingleton<CodexClient>();
+        builder.Services.AddSingleton<TokenCalibration>();
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<ModelAvailability>();
 
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapHealth();
         app.MapMessages();
+        app.MapCountTokens();
+        app.MapModels();
         app.MapFallback(FallbackEndpoint.Handle);
         return app;
     }
