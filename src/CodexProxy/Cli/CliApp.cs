@@ -9,6 +9,9 @@ internal static class CliApp
     {
         var root = new RootCommand("Serve the Anthropic Messages API from your ChatGPT Plus/Pro subscription (Codex backend).");
         root.Subcommands.Add(StartCommand.Create());
+        root.Subcommands.Add(LoginCommand.Create());
+        root.Subcommands.Add(LogoutCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         return root;
     }
 }

@@ -26,7 +26,10 @@ internal static class ProxyApp
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ICodexCredentials>(_ => new TokenFileCredentials(options.TokensPath));
+        builder.Services.AddSingleton(services => AuthComponents.FromEnvironment(
+            options, Environment.GetEnvironmentVariables(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<ICodexCredentials>(services => services.GetRequiredService<AuthComponents>().CreateCredentials());
+        builder.Services.AddSingleton<IUpstreamHeadersObserver>(services => services.GetRequiredService<AuthComponents>().Usage);
         builder.Services.AddSingleton(CodexClient.CreateHttpClient());
         builder.Services.AddSingleton<CodexClient>();
         builder.Services.AddSingleton<TokenCalibration>();

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using CodexProxy.Auth;
+using Spectre.Console;
+
+namespace CodexProxy.Cli;
+
+/// <summary><c>status</c>: the login and the last-seen usage windows. Exit code 0 when logged in, 1 when not.</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("status", "Show the ChatGPT login and the last-seen 5-hour and weekly usage.");
+        command.SetAction((_, _) => AuthCommandContext.RunAsync((auth, console) => Task.FromResult(Run(auth, console))));
+        return command;
+    }
+
+    public static int Run(AuthComponents auth, IAnsiConsole console)
+    {
+        var tokens = auth.Store.Load();
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("Item").AddColumn("Value");
+        if (tokens is null)
+        {
+            table.AddRow("Logged in", "[red]no[/]");
+            table.AddRow("Tokens file", Markup.Escape(auth.Store.TokensPath));
+            console.Write(table);
+            var hint = auth.CodexCli.Exists
+                ? $"Run `./chatgpt-codex-proxy login` (or `login --from-codex` to reuse {auth.CodexCli.Path})."
+                : "Run `./chatgpt-codex-proxy login`.";
+            console.WriteLine(hint);
+            return 1;
+        }
+
+        var identity = tokens.ReadIdentity();
+        var expiry = tokens.ResolveExpiry();
+        var expired = expiry is { } at && at <= auth.Time.GetUtcNow();
+        table.AddRow("Logged in", "[green]yes[/]");
+        table.AddRow("Email", Markup.Escape(identity?.Email ?? "-"));
+        table.AddRow("Plan", Markup.Escape(identity?.PlanType ?? "-"));
+        table.AddRow("Account id", Markup.Escape(CliFormat.MaskAccountId(tokens.ResolveAccountId())));
+        table.AddRow("Access token expires", Markup.Escape(CliFormat.Instant(expiry, auth.Time)) + (expired ? " [yellow](refreshed on next use)[/]" : string.Empty));
+        table.AddRow("Last refresh", Markup.Escape(CliFormat.Instant(tokens.LastRefresh, auth.Time)));
+        table.AddRow("Login source", Markup.Escape(tokens.IsFromCodexCli ? $"Codex CLI ({auth.CodexCli.Path})" : "this proxy"));
+        AddUsage(table, auth);
+        console.Write(table);
+        return 0;
+    }
+
+    private static void AddUsage(Table table, AuthComponents auth)
+    {
+        var usage = auth.Usage.TryRead();
+        if (usage is null || (usage.Primary is null && usage.Secondary is null))
+        {
+            table.AddRow("Usage", "not seen yet (shown after the first request through the proxy)");
+            return;
+        }
+
+        foreach (var window in new[] { usage.Primary, usage.Secondary })
+        {
+            if (window is null)
+            {
+                continue;
+            }
+
+            var used = window.UsedPercent.ToString("0.#", CultureInfo.InvariantCulture);
+            table.AddRow($"{window.Label} usage", Markup.Escape($"{used}% used, resets {CliFormat.Instant(window.ResetsAt, auth.Time)}"));
+        }
+
+        table.AddRow("Usage seen", Markup.Escape(CliFormat.Instant(usage.ObservedAt, auth.Time)));
+    }
+}
