@@ -88,7 +88,7 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // GetAsync already logs and falls back; nothing may escape a fire-and-forget task.
+            // Nothing may escape a fire-and-forget task.
             LogFetchFailed(logger, e.Message);
         }
     }
@@ -139,8 +139,7 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
             _expires = time.GetUtcNow() + FreshFor;
             LogFetched(logger, _current.Models.Count);
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or NotLoggedInException
-                                      || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Fail(e.Message);
         }
