@@ -8,7 +8,8 @@ namespace CodexProxy.Auth;
 /// <summary>The HTTP calls to the OAuth server (§1.3, §1.5–1.7). Error messages carry only the RFC 6749 fields, never tokens.</summary>
 internal sealed class OAuthClient(HttpClient http, AuthEndpoints endpoints)
 {
-    private static readonly string[] PermanentRefreshErrors = ["refresh_token_expired", "refresh_token_reused", "refresh_token_invalidated"];
+    // invalid_grant is RFC 6749's word for a refresh token that is expired, revoked or unknown: only a new login helps.
+    private static readonly string[] PermanentRefreshErrors = ["refresh_token_expired", "refresh_token_reused", "refresh_token_invalidated", "invalid_grant"];
 
     public AuthEndpoints Endpoints => endpoints;
 

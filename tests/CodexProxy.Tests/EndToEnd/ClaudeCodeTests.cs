@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CodexProxy.Tests.Fakes;
+using Xunit;
+
+namespace CodexProxy.Tests.EndToEnd;
+
+/// <summary>
+/// The real Claude Code CLI (pinned in <c>tests/claude-code</c>), headless, through the proxy to the fake backend:
+/// the model asks for a Bash call, Claude Code runs it, and the output travels back upstream.
+/// </summary>
+public sealed class ClaudeCodeTests
+{
+    private const string FinalText = "The marker command ran.";
+
+    [Fact(Timeout = 15 * 60 * 1000)]
+    public async Task BashToolLoop_RunsCommandAndReportsFinalText()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var claude = await ClaudeCodeInstallation.EnsureInstalledAsync(ct);
+        if (claude is null)
+        {
+            Assert.Skip("npm is not on PATH, so the pinned Claude Code CLI cannot be installed.");
+        }
+
+        var marker = $"MARKER_{Guid.NewGuid():N}";
+        await using var fake = await FakeCodexUpstream.StartAsync(ct);
+        fake.Responder = request => Respond(request, marker);
+        await using var proxy = await ProxyFixture.StartAsync(fake, ct);
+        var home = Directory.CreateTempSubdirectory("codex-proxy-cc-home-");
+        var workDir = Directory.CreateTempSubdirectory("codex-proxy-cc-work-");
+        try
+        {
+            var (exitCode, stdout, stderr) = await ProcessRunner.RunSplitAsync(
+                StartInfo(claude, proxy.BaseAddress, home.FullName, workDir.FullName),
+                TimeSpan.FromMinutes(2),
+                ct);
+
+            var diagnostics = $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}\nupstream rejections: "
+                + string.Join("; ", fake.Rejections.Select(r => r.Error.Body));
+            var result = ParseEvents(stdout).LastOrDefault(e => e.GetProperty("type").ValueEquals("result"));
+            Assert.True(result.ValueKind == JsonValueKind.Object, "no result event\n" + diagnostics);
+            Assert.False(result.GetProperty("is_error").GetBoolean(), diagnostics);
+            Assert.Equal(FinalText, result.GetProperty("result").GetString());
+            Assert.Equal(0, exitCode);
+            Assert.Empty(fake.Rejections);
+            Assert.Contains(fake.Requests, r => r.FunctionCallOutputTexts().Any(output => output.Contains(marker, StringComparison.Ordinal)));
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+            workDir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The main loop offers Bash: first ask for the command, then (with its output) answer.
+    /// Anything else (title generation, other side calls) gets a short text.</summary>
+    private static SseScenario Respond(RecordedRequest request, string marker)
+    {
+        if (request.FunctionCallOutputTexts().Any(output => output.Contains(marker, StringComparison.Ordinal)))
+        {
+            return UpstreamScenario.Transcript("text-template.sse").With("TEXT", FinalText);
+        }
+
+        return request.ToolNames.Contains("Bash") && !request.ItemsOfType("function_call").Any()
+            ? UpstreamScenario.Transcript("function-call-bash.sse").With("COMMAND", $"echo {marker}")
+            : UpstreamScenario.Transcript("text-template.sse").With("TEXT", "OK");
+    }
+
+    /// <summary>A minimal, <c>env -i</c>-style environment (claude-code-traffic.md §1.2–§1.3).</summary>
+    private static ProcessStartInfo StartInfo(string claude, Uri proxy, string home, string workDir)
+    {
+        var start = new ProcessStartInfo(claude)
+        {
+            WorkingDirectory = workDir,
+            ArgumentList =
+            {
+                "-p", "Run the marker command with the Bash tool, then tell me it ran.",
+                "--output-format", "stream-json", "--verbose",
+                "--permission-mode", "bypassPermissions",
+                "--model", AnthropicRequests.Model,
+            },
+        };
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+        start.Environment.Clear();
+        start.Environment["PATH"] = path;
+        start.Environment["HOME"] = home;
+        start.Environment["TERM"] = "dumb";
+        start.Environment["ANTHROPIC_BASE_URL"] = proxy.ToString().TrimEnd('/');
+        start.Environment["ANTHROPIC_API_KEY"] = "test";
+        start.Environment["DISABLE_TELEMETRY"] = "1";
+        start.Environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
+        start.Environment["CLAUDE_CODE_MAX_RETRIES"] = "0";
+        start.Environment["IS_SANDBOX"] = "1";
+        if (OperatingSystem.IsWindows())
+        {
+            start.Environment["USERPROFILE"] = home;
+            start.Environment["SystemRoot"] = Environment.GetEnvironmentVariable("SystemRoot");
+        }
+
+        return start;
+    }
+
+    private static IEnumerable<JsonElement> ParseEvents(string stdout)
+    {
+        foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            JsonElement? parsed = null;
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                parsed = document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                // Not an event line.
+            }
+
+            if (parsed is { ValueKind: JsonValueKind.Object } element && element.TryGetProperty("type", out _))
+            {
+                yield return element;
+            }
+        }
+    }
+}

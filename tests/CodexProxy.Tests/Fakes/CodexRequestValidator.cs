@@ -1,0 +1,174 @@
+using System.Text.Json;
+
+namespace CodexProxy.Tests.Fakes;
+
+/// <summary>
+/// Rejects what the real Codex backend rejects (codex-backend.md §2.3–§2.8, §4.1), with the same status and body,
+/// so a passing end-to-end test proves the proxy never sends a request the backend would refuse.
+/// </summary>
+internal static class CodexRequestValidator
+{
+    private static readonly string[] UnsupportedParameters =
+    [
+        "max_output_tokens", "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "truncation",
+        "user", "metadata", "previous_response_id", "prompt_cache_retention", "safety_identifier", "stream_options",
+        "stop", "stop_sequences", "thinking", "cache_control", "anthropic_beta", "system", "messages",
+    ];
+
+    private static readonly string[] MessageRoles = ["user", "assistant", "developer"];
+
+    /// <summary>The error the backend would answer, or null when the request is acceptable.</summary>
+    public static ErrorScenario? Validate(RecordedRequest request)
+    {
+        var authorization = request.Header("Authorization");
+        if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.Length <= 7)
+        {
+            return UpstreamErrors.Unauthorized();
+        }
+
+        if (request.Json is not { ValueKind: JsonValueKind.Object } body)
+        {
+            return UpstreamErrors.BadRequest("We could not parse the JSON body of your request.");
+        }
+
+        foreach (var name in UnsupportedParameters)
+        {
+            if (body.TryGetProperty(name, out _))
+            {
+                return UpstreamErrors.BadRequest($"Unsupported parameter: {name}");
+            }
+        }
+
+        if (!body.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String || model.GetString() is not { Length: > 0 })
+        {
+            return UpstreamErrors.BadRequest("Model is required");
+        }
+
+        if (!body.TryGetProperty("store", out var store) || store.ValueKind != JsonValueKind.False)
+        {
+            return UpstreamErrors.BadRequest("Store must be set to false");
+        }
+
+        if (!body.TryGetProperty("stream", out var stream) || stream.ValueKind != JsonValueKind.True)
+        {
+            return UpstreamErrors.BadRequest("Stream must be set to true");
+        }
+
+        if (!body.TryGetProperty("instructions", out var instructions) || instructions.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(instructions.GetString()))
+        {
+            return UpstreamErrors.BadRequest("Instructions are required");
+        }
+
+        if (!body.TryGetProperty("input", out var input) || input.ValueKind != JsonValueKind.Array)
+        {
+            return UpstreamErrors.BadRequest("Input must be a list");
+        }
+
+        return ValidateTools(body) ?? ValidateItems(input);
+    }
+
+    private static ErrorScenario? ValidateTools(JsonElement body)
+    {
+        if (!body.TryGetProperty("tools", out var tools))
+        {
+            return null;
+        }
+
+        if (tools.ValueKind != JsonValueKind.Array)
+        {
+            return UpstreamErrors.BadRequest("Invalid type for 'tools': expected an array.");
+        }
+
+        var index = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            if (tool.TryGetProperty("type", out var type) && type.ValueEquals("function"))
+            {
+                var name = tool.TryGetProperty("name", out var n) ? n.GetString() : null;
+                if (name is not { Length: > 0 and <= 64 } || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+                {
+                    return InvalidRequest($"Invalid 'tools[{index}].name': string does not match pattern '^[a-zA-Z0-9_-]{{1,64}}$'.", "tools");
+                }
+
+                if (!tool.TryGetProperty("parameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
+                {
+                    return InvalidRequest($"Missing required parameter: 'tools[{index}].parameters'.", "tools");
+                }
+            }
+
+            index++;
+        }
+
+        return null;
+    }
+
+    private static ErrorScenario? ValidateItems(JsonElement input)
+    {
+        var calls = new List<string>();
+        var answered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in input.EnumerateArray())
+        {
+            if (item.TryGetProperty("id", out var id))
+            {
+                return InvalidRequest($"Item with id '{id}' not found. Items are not persisted when `store` is set to false.", "input");
+            }
+
+            var type = item.TryGetProperty("type", out var t) ? t.GetString() : null;
+            switch (type)
+            {
+                case "message":
+                    var role = item.TryGetProperty("role", out var r) ? r.GetString() : null;
+                    if (role == "system")
+                    {
+                        return UpstreamErrors.BadRequest("System messages are not allowed");
+                    }
+
+                    if (!MessageRoles.Contains(role) || !item.TryGetProperty("content", out _))
+                    {
+                        return InvalidRequest($"Invalid message item (role '{role}').", "input");
+                    }
+
+                    break;
+                case "function_call":
+                    var callId = item.TryGetProperty("call_id", out var c) ? c.GetString() : null;
+                    if (callId is not { Length: > 0 and <= 64 } || !item.TryGetProperty("arguments", out var arguments)
+                        || arguments.ValueKind != JsonValueKind.String)
+                    {
+                        return InvalidRequest("Invalid function_call item: call_id (max 64 chars) and string arguments are required.", "input");
+                    }
+
+                    calls.Add(callId);
+                    break;
+                case "function_call_output":
+                    var outputFor = item.TryGetProperty("call_id", out var o) ? o.GetString() : null;
+                    if (outputFor is null || !calls.Contains(outputFor))
+                    {
+                        return InvalidRequest($"No tool call found for function call output with call_id {outputFor}.", "input");
+                    }
+
+                    answered.Add(outputFor);
+                    break;
+                case "reasoning":
+                    if (!item.TryGetProperty("encrypted_content", out var encrypted) || encrypted.ValueKind != JsonValueKind.String)
+                    {
+                        return InvalidRequest("Reasoning items replayed with store=false need encrypted_content.", "input");
+                    }
+
+                    break;
+                case "web_search_call":
+                    break;
+                default:
+                    return InvalidRequest($"Invalid value: '{type}'. Supported input item types are message, reasoning, function_call, function_call_output.", "input");
+            }
+        }
+
+        var unanswered = calls.FirstOrDefault(call => !answered.Contains(call));
+        return unanswered is null ? null : InvalidRequest($"No tool output found for function call {unanswered}.", "input");
+    }
+
+    private static ErrorScenario InvalidRequest(string message, string param) => new(400,
+        $$$"""{"error":{"message":{{{Quote(message)}}},"type":"invalid_request_error","param":{{{Quote(param)}}},"code":null}}""");
+
+    private static string Quote(string text) => JsonSerializer.Serialize(text, FakeJsonContext.Default.String);
+}

@@ -1,0 +1,246 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CodexProxy.Tests.Fakes;
+
+/// <summary>
+/// A stand-in for <c>https://chatgpt.com/backend-api</c>: serves <c>POST /codex/responses</c> on 127.0.0.1,
+/// records every request, validates it like the real backend, and answers from a queue of scenarios
+/// (then from <see cref="Responder"/>). Give <see cref="BaseUrl"/> to the proxy as its Codex base URL.
+/// </summary>
+internal sealed class FakeCodexUpstream : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<UpstreamScenario> _scenarios = new();
+    private readonly List<RecordedRequest> _requests = [];
+    private readonly List<(RecordedRequest Request, ErrorScenario Error)> _rejections = [];
+    private WebApplication? _app;
+
+    private FakeCodexUpstream()
+    {
+    }
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Answers requests once the queue is empty. Without one, such requests get a 500 that names the problem.</summary>
+    public Func<RecordedRequest, UpstreamScenario>? Responder { get; set; }
+
+    /// <summary>On by default: requests the real backend would refuse get its error instead of a scenario.</summary>
+    public bool ValidateRequests { get; set; } = true;
+
+    public IReadOnlyList<RecordedRequest> Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>Requests refused by validation, with the error that was sent. Tests usually assert this is empty.</summary>
+    public IReadOnlyList<(RecordedRequest Request, ErrorScenario Error)> Rejections
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _rejections];
+            }
+        }
+    }
+
+    public static async Task<FakeCodexUpstream> StartAsync(CancellationToken cancellationToken)
+    {
+        var fake = new FakeCodexUpstream();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.MapPost("/codex/responses", fake.HandleAsync);
+        app.MapFallback(static http =>
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            http.Response.ContentType = "application/json";
+            return http.Response.WriteAsync("""{"detail":"Not Found"}""");
+        });
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        fake._app = app;
+        return fake;
+    }
+
+    public FakeCodexUpstream Enqueue(params UpstreamScenario[] scenarios)
+    {
+        lock (_gate)
+        {
+            foreach (var scenario in scenarios)
+            {
+                _scenarios.Enqueue(scenario);
+            }
+        }
+
+        return this;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(CancellationToken.None);
+            await _app.DisposeAsync();
+        }
+    }
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        var request = await RecordAsync(http.Request);
+        try
+        {
+            var rejection = ValidateRequests ? CodexRequestValidator.Validate(request) : null;
+            UpstreamScenario scenario;
+            lock (_gate)
+            {
+                _requests.Add(request);
+                if (rejection is not null)
+                {
+                    _rejections.Add((request, rejection));
+                }
+
+                scenario = rejection ?? (_scenarios.TryDequeue(out var next) ? next : null)
+                    ?? (Responder is { } responder ? UpstreamScenario.Dynamic(responder) : NoScenario());
+            }
+
+            while (scenario is DynamicScenario dynamic)
+            {
+                scenario = dynamic.Responder(request);
+            }
+
+            await AnswerAsync(http, scenario);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The proxy hung up (e.g. its client went away during a stall).
+        }
+        finally
+        {
+            request.MarkResponseFinished();
+        }
+    }
+
+    private static ErrorScenario NoScenario() =>
+        new(500, """{"detail":"FakeCodexUpstream: no scenario queued for this request"}""");
+
+    private static async Task<RecordedRequest> RecordAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer);
+        var body = buffer.ToArray();
+        JsonElement? json = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            json = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            // Recorded as raw bytes only; validation rejects it.
+        }
+
+        return new RecordedRequest
+        {
+            Method = request.Method,
+            Path = request.Path + request.QueryString,
+            Headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            Body = body,
+            Json = json,
+        };
+    }
+
+    private static Task AnswerAsync(HttpContext http, UpstreamScenario scenario) => scenario switch
+    {
+        ErrorScenario error => WriteErrorAsync(http.Response, error),
+        SseScenario sse => StreamAsync(http, sse),
+        _ => throw new InvalidOperationException($"Unknown scenario {scenario.GetType().Name}."),
+    };
+
+    private static async Task WriteErrorAsync(HttpResponse response, ErrorScenario error)
+    {
+        response.StatusCode = error.Status;
+        response.ContentType = error.ContentType;
+        response.Headers["x-request-id"] = NewRequestId();
+        foreach (var (name, value) in error.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        await response.WriteAsync(error.Body);
+    }
+
+    private static async Task StreamAsync(HttpContext http, SseScenario scenario)
+    {
+        var response = http.Response;
+        var aborted = http.RequestAborted;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["x-request-id"] = NewRequestId();
+        response.Headers["openai-model"] = "gpt-5.5";
+        foreach (var (name, value) in UsageHeaders.Normal())
+        {
+            response.Headers[name] = value;
+        }
+
+        await response.StartAsync(aborted);
+        var events = scenario.Events;
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (i == scenario.EndAfterEvents)
+            {
+                return;
+            }
+
+            if (i == scenario.CutAfterEvents)
+            {
+                await CutAsync(http, scenario.CutGrace);
+                return;
+            }
+
+            if (i == scenario.StallAfterEvents)
+            {
+                await Task.Delay(scenario.StallDuration, aborted);
+            }
+
+            if (i > 0 && scenario.EventDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(scenario.EventDelay, aborted);
+            }
+
+            await response.Body.WriteAsync(Encoding.UTF8.GetBytes(events[i] + "\n\n"), aborted);
+            await response.Body.FlushAsync(aborted);
+        }
+
+        if (scenario.CutAfterEvents >= events.Count)
+        {
+            await CutAsync(http, scenario.CutGrace);
+        }
+    }
+
+    private static async Task CutAsync(HttpContext http, TimeSpan grace)
+    {
+        await Task.Delay(grace, http.RequestAborted);
+        http.Abort();
+    }
+
+    private static string NewRequestId() => $"req_{Guid.NewGuid():N}";
+}

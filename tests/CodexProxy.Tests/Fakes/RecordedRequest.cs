@@ -1,0 +1,59 @@
+using System.Text;
+using System.Text.Json;
+
+namespace CodexProxy.Tests.Fakes;
+
+/// <summary>One request as the fake upstream received it: headers, raw bytes, and the parsed body.</summary>
+internal sealed class RecordedRequest
+{
+    private readonly TaskCompletionSource _responseFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public required string Method { get; init; }
+
+    public required string Path { get; init; }
+
+    /// <summary>Header names are case-insensitive; repeated headers are joined with ", ".</summary>
+    public required IReadOnlyDictionary<string, string> Headers { get; init; }
+
+    public required byte[] Body { get; init; }
+
+    /// <summary>The body's root element, or null when it is not JSON.</summary>
+    public JsonElement? Json { get; init; }
+
+    /// <summary>Completes when the fake has written (or aborted) its whole answer to this request.</summary>
+    public Task ResponseFinished => _responseFinished.Task;
+
+    public string BodyText => Encoding.UTF8.GetString(Body);
+
+    public IReadOnlyList<JsonElement> InputItems =>
+        Json is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("input", out var input) && input.ValueKind == JsonValueKind.Array
+            ? input.EnumerateArray().ToArray()
+            : [];
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+
+    public IEnumerable<JsonElement> ItemsOfType(string type) =>
+        InputItems.Where(item => item.TryGetProperty("type", out var t) && t.ValueEquals(type));
+
+    /// <summary>Names of the function tools the request offered.</summary>
+    public IReadOnlyList<string> ToolNames =>
+        Json is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
+            ? tools.EnumerateArray()
+                .Where(tool => tool.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
+                .Select(tool => tool.GetProperty("name").GetString()!)
+                .ToArray()
+            : [];
+
+    /// <summary>The text of every function_call_output (string outputs and the text parts of array outputs).</summary>
+    public IEnumerable<string> FunctionCallOutputTexts() =>
+        ItemsOfType("function_call_output").SelectMany(item => item.GetProperty("output") switch
+        {
+            { ValueKind: JsonValueKind.String } text => [text.GetString()!],
+            { ValueKind: JsonValueKind.Array } parts => parts.EnumerateArray()
+                .Where(p => p.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+                .Select(p => p.GetProperty("text").GetString()!),
+            _ => [],
+        });
+
+    internal void MarkResponseFinished() => _responseFinished.TrySetResult();
+}
