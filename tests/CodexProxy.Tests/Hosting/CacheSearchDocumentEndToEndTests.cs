@@ -89,6 +89,29 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SearchBlocksInHistory_AreAccepted_OnTheNextTurn()
+    {
+        _transcript = "web-search.sse";
+        const string Tools = """[{"type":"web_search_20250305","name":"web_search"}]""";
+        var first = await PostAsync("/v1/messages", $$"""{"model":"gpt-5.5","max_tokens":100,"tools":{{Tools}},"messages":[{"role":"user","content":"When was .NET 10 released?"}]}""", "s-web2");
+        using var answer = JsonDocument.Parse(first);
+        var assistantContent = answer.RootElement.GetProperty("content").GetRawText();
+
+        _transcript = "text.sse";
+        await PostAsync("/v1/messages", $$"""
+            {"model":"gpt-5.5","max_tokens":100,"tools":{{Tools}},"messages":[
+              {"role":"user","content":"When was .NET 10 released?"},
+              {"role":"assistant","content":{{assistantContent}}},
+              {"role":"user","content":"And .NET 11?"}]}
+            """, "s-web2");
+
+        using var second = JsonDocument.Parse(_upstreamBodies[1]);
+        var items = second.RootElement.GetProperty("input").EnumerateArray().ToList();
+        Assert.Equal(["user", "assistant", "user"], items.Select(i => i.GetProperty("role").GetString()));
+        Assert.Contains(".NET 10 was released", items[1].GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Base64Pdf_IsSentAsInputFile_AndPlainTextDocumentAsText()
     {
         var pdf = Convert.ToBase64String("%PDF-1.4\n1 0 obj <</Type /Page>> endobj\n"u8.ToArray());
