@@ -36,6 +36,9 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
     public static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(1);
 
+    /// <summary>The shared client has no overall timeout (long reasoning streams); a catalogue fetch must not hang.</summary>
+    public static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(10);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Uri _modelsUri = new($"{options.CodexBaseUrl.AbsoluteUri.TrimEnd('/')}/codex/models?client_version={ClientVersion}");
     private CatalogSnapshot? _current;
@@ -112,7 +115,9 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
                 request.Headers.TryAddWithoutValidation("If-None-Match", _etag);
             }
 
-            using var response = await http.SendAsync(request, cancellationToken);
+            using var deadline = new CancellationTokenSource(FetchTimeout, time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            using var response = await http.SendAsync(request, timeout.Token);
             if (response.StatusCode == HttpStatusCode.NotModified && _current is { Live: true })
             {
                 _expires = time.GetUtcNow() + FreshFor;
@@ -125,8 +130,8 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
                 return;
             }
 
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var list = await JsonSerializer.DeserializeAsync(body, CodexModelListJsonContext.Default.CodexModelList, cancellationToken);
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            var list = await JsonSerializer.DeserializeAsync(body, CodexModelListJsonContext.Default.CodexModelList, timeout.Token);
             if (list is not { Models.Count: > 0 })
             {
                 Fail("empty model list");

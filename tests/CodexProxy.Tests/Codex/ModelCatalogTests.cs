@@ -77,6 +77,24 @@ public sealed class ModelCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task HangingUpstream_TimesOut_AndFallsBack()
+    {
+        _upstream.Hang = true;
+        using var catalog = NewCatalog();
+
+        var fetch = catalog.GetAsync(TestContext.Current.CancellationToken);
+        while (_upstream.Requests.Count == 0)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        _time.Advance(ModelCatalog.FetchTimeout);
+        var snapshot = await fetch;
+
+        Assert.False(snapshot.Live);
+    }
+
+    [Fact]
     public async Task Availability_RejectsUnknownAndPlanLockedModels_ListingUsableOnes()
     {
         _upstream.Respond(HttpStatusCode.OK, CatalogJson);
@@ -157,6 +175,8 @@ public sealed class ModelCatalogTests : IDisposable
 
         public List<SeenRequest> Requests { get; } = [];
 
+        public bool Hang { get; set; }
+
         public void Respond(HttpStatusCode status, string body, string? etag = null) => _next = (status, body, etag);
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -166,6 +186,11 @@ public sealed class ModelCatalogTests : IDisposable
                 request.Headers.Authorization?.ToString(),
                 request.Headers.TryGetValues("chatgpt-account-id", out var account) ? account.Single() : null,
                 request.Headers.TryGetValues("If-None-Match", out var tag) ? tag.Single() : null));
+            if (Hang)
+            {
+                return WaitForCancellationAsync(cancellationToken);
+            }
+
             var response = new HttpResponseMessage(_next.Status) { Content = new StringContent(_next.Body, Encoding.UTF8, "application/json") };
             if (_next.ETag is { } etag)
             {
@@ -173,6 +198,12 @@ public sealed class ModelCatalogTests : IDisposable
             }
 
             return Task.FromResult(response);
+        }
+
+        private static async Task<HttpResponseMessage> WaitForCancellationAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
         }
     }
 }
