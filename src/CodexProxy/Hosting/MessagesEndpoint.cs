@@ -28,12 +28,14 @@ internal static class MessagesEndpoint
             var request = await RequestBodyReader.ReadAsync<MessagesRequest>(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
             var sessionId = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } header ? header.ToString() : null;
             var mapped = RequestMapper.ToCodexRequest(request, new RequestContext(sessionId, options.Models));
+            http.RequestServices.GetRequiredService<ModelAvailability>().EnsureUsable(mapped.Body.Model);
             ProxyLog.Forwarding(logger, mapped.RequestedModel, mapped.Body.Model, request.Stream == true);
 
             using var upstream = await codex.OpenStreamAsync(mapped.Body, cancellationToken);
             await using var body = await upstream.Content.ReadAsStreamAsync(cancellationToken);
             var context = new StreamTranslationContext(NewMessageId(), mapped.RequestedModel, mapped.ToolNames);
             var events = StreamTranslator.TranslateAsync(CodexEventReader.ReadAsync(body, cancellationToken), context, cancellationToken);
+            events = http.RequestServices.GetRequiredService<TokenCalibration>().ObserveAsync(events, mapped.Body, cancellationToken);
             if (request.Stream == true)
             {
                 await writer.WriteAsync(events, cancellationToken);

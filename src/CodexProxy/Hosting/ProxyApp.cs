@@ -2,6 +2,7 @@ using System.Net;
 using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Translation;
 
 namespace CodexProxy.Hosting;
 
@@ -31,12 +32,17 @@ internal static class ProxyApp
         builder.Services.AddSingleton<IUpstreamHeadersObserver>(services => services.GetRequiredService<AuthComponents>().Usage);
         builder.Services.AddSingleton(CodexClient.CreateHttpClient());
         builder.Services.AddSingleton<CodexClient>();
+        builder.Services.AddSingleton<TokenCalibration>();
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<ModelAvailability>();
 
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapHealth();
         app.MapMessages();
+        app.MapCountTokens();
+        app.MapModels();
         app.MapFallback(FallbackEndpoint.Handle);
         return app;
     }
