@@ -38,18 +38,19 @@ internal sealed class CodexClient(
     };
 
     /// <summary>Sends the request and returns the response once its headers arrive. On a 401 the credentials are
-    /// recovered (refresh) once and the request is sent again.</summary>
-    public async Task<HttpResponseMessage> OpenStreamAsync(CodexRequest request, CancellationToken cancellationToken)
+    /// recovered (refresh) once and the request is sent again. With <paramref name="idle"/>, waiting longer than its
+    /// timeout for headers (or an error body) throws <see cref="UpstreamTimeoutException"/>.</summary>
+    public async Task<HttpResponseMessage> OpenStreamAsync(CodexRequest request, CancellationToken cancellationToken, UpstreamIdleWatch? idle = null)
     {
         // Serialised once: the bytes are identical on a retry, and identical turn after turn for the same history.
         var body = JsonSerializer.SerializeToUtf8Bytes(request, CodexJsonContext.Default.CodexRequest);
         var credential = await credentials.GetAsync(cancellationToken);
-        var response = await SendAsync(body, request.PromptCacheKey, credential, cancellationToken);
+        var response = await SendAsync(body, request.PromptCacheKey, credential, idle, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             response.Dispose();
             credential = await credentials.RecoverFromUnauthorizedAsync(credential, cancellationToken);
-            response = await SendAsync(body, request.PromptCacheKey, credential, cancellationToken);
+            response = await SendAsync(body, request.PromptCacheKey, credential, idle, cancellationToken);
         }
 
         if (response.IsSuccessStatusCode)
@@ -59,12 +60,13 @@ internal sealed class CodexClient(
 
         using (response)
         {
-            var errorBody = await ReadErrorBodyAsync(response, cancellationToken);
+            var errorBody = await ReadErrorBodyAsync(response, idle, cancellationToken);
             throw new UpstreamHttpException((int)response.StatusCode, errorBody, response.Headers);
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(byte[] body, string? sessionId, CodexCredential credential, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(
+        byte[] body, string? sessionId, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, _responsesUri)
         {
@@ -89,9 +91,14 @@ internal sealed class CodexClient(
         }
 
         HttpResponseMessage response;
+        idle?.Restart();
         try
         {
-            response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, idle?.Token ?? cancellationToken);
+        }
+        catch (Exception e) when (idle?.Expired == true && e is OperationCanceledException or HttpRequestException)
+        {
+            throw new UpstreamTimeoutException(idle.Timeout);
         }
         catch (HttpRequestException e)
         {
@@ -100,6 +107,10 @@ internal sealed class CodexClient(
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new UpstreamConnectionException($"Timed out connecting to the ChatGPT Codex backend at {options.CodexBaseUrl}.", e);
+        }
+        finally
+        {
+            idle?.Pause();
         }
 
         foreach (var observer in headerObservers)
@@ -111,17 +122,23 @@ internal sealed class CodexClient(
     }
 
     /// <summary>Error bodies are small JSON or HTML; cap what we read so a hostile body cannot exhaust memory.</summary>
-    private static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
     {
         const int MaxErrorBodyChars = 64 * 1024;
+        idle?.Restart();
         try
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(idle?.Token ?? cancellationToken);
             return text.Length > MaxErrorBodyChars ? text[..MaxErrorBodyChars] : text;
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or IOException || (idle?.Expired == true && e is OperationCanceledException))
         {
+            // The status says enough; a body that stalls or breaks adds nothing.
             return string.Empty;
+        }
+        finally
+        {
+            idle?.Pause();
         }
     }
 }

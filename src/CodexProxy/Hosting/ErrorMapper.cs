@@ -16,6 +16,11 @@ internal sealed class ErrorMapper(TimeProvider time)
         UpstreamHttpException e => FromUpstreamStatus(e.StatusCode, UpstreamErrorBody.Parse(e.Body), e.Headers?.RetryAfter?.Delta),
         UpstreamStreamException e => FromStreamFailure(e.Error),
         UpstreamConnectionException e => new ApiError(500, "api_error", e.Message),
+        UpstreamTimeoutException e => new ApiError(504, "timeout_error", e.Message),
+        RequestTooLargeException e => ApiError.RequestTooLarge(e.Limit),
+        BadHttpRequestException { StatusCode: 413 } => ApiError.RequestTooLarge(null),
+        BadHttpRequestException e => ApiError.InvalidRequest($"The request could not be read: {e.Message}"),
+        IOException or HttpRequestException => new ApiError(500, "api_error", "The connection to the ChatGPT Codex backend broke."),
         _ => ApiError.Internal("The proxy failed unexpectedly; see its log for details."),
     };
 

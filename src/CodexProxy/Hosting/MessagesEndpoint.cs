@@ -1,9 +1,9 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
 using CodexProxy.Translation;
-using Microsoft.Extensions.Primitives;
 
 namespace CodexProxy.Hosting;
 
@@ -15,7 +15,7 @@ internal static class MessagesEndpoint
 
     private static async Task HandleAsync(
         HttpContext http,
-        CodexClient codex,
+        CodexUpstream upstream,
         ProxyOptions options,
         TimeProvider time,
         ILogger<CodexClient> logger)
@@ -23,22 +23,34 @@ internal static class MessagesEndpoint
         var cancellationToken = http.RequestAborted;
         var errors = new ErrorMapper(time);
         var writer = new SseResponseWriter(http.Response, time, errors);
+        var entry = http.Features.Get<RequestLogEntry>() ?? new RequestLogEntry("-");
         try
         {
             var request = await RequestBodyReader.ReadAsync<MessagesRequest>(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
             var sessionId = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } header ? header.ToString() : null;
-            var mapped = RequestMapper.ToCodexRequest(request, new RequestContext(sessionId, options.Models));
+            var mapped = Map(request, new RequestContext(sessionId, options.Models), logger);
+            entry.RequestedModel = mapped.RequestedModel;
+            entry.CodexModel = mapped.Body.Model;
             http.RequestServices.GetRequiredService<ModelAvailability>().EnsureUsable(mapped.Body.Model);
             ProxyLog.Forwarding(logger, mapped.RequestedModel, mapped.Body.Model, request.Stream == true);
+            if (logger.IsEnabled(LogLevel.Trace))
+            {
+                var body = JsonSerializer.Serialize(mapped.Body, CodexJsonContext.Default.CodexRequest);
+                ProxyLog.RequestBody(logger, entry.RequestId, body);
+            }
 
-            using var upstream = await codex.OpenStreamAsync(mapped.Body, cancellationToken);
-            await using var body = await upstream.Content.ReadAsStreamAsync(cancellationToken);
             var context = new StreamTranslationContext(NewMessageId(), mapped.RequestedModel, mapped.ToolNames);
-            var events = StreamTranslator.TranslateAsync(CodexEventReader.ReadAsync(body, cancellationToken), context, cancellationToken);
+            var codexEvents = upstream.StreamAsync(mapped.Body, cancellationToken);
+            var events = RecordUsage(StreamTranslator.TranslateAsync(codexEvents, context, cancellationToken), entry, cancellationToken);
             events = http.RequestServices.GetRequiredService<TokenCalibration>().ObserveAsync(events, mapped.Body, cancellationToken);
             if (request.Stream == true)
             {
                 await writer.WriteAsync(events, cancellationToken);
+                if (writer.Failure is { } failure)
+                {
+                    entry.StreamError = errors.Map(failure).Type;
+                    ProxyLog.StreamFailed(logger, entry.StreamError, failure.Message);
+                }
             }
             else
             {
@@ -60,6 +72,36 @@ internal static class MessagesEndpoint
             }
 
             await ErrorResults.WriteAsync(http.Response, error, cancellationToken);
+        }
+    }
+
+    /// <summary>Mapping is a pure function of the client's request, so whatever it trips over is the client's input:
+    /// a 400, never a 500. Unexpected failures are still logged so the mapper can learn to name them.</summary>
+    private static MappedRequest Map(MessagesRequest request, RequestContext context, ILogger logger)
+    {
+        try
+        {
+            return RequestMapper.ToCodexRequest(request, context);
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidCastException or ArgumentException or FormatException
+            or OverflowException or IndexOutOfRangeException or KeyNotFoundException or InvalidOperationException)
+        {
+            ProxyLog.UnexpectedMappingFailure(logger, e);
+            throw new InvalidRequestException("The request has a value of an unexpected shape (for example a null where an object belongs).");
+        }
+    }
+
+    private static async IAsyncEnumerable<StreamEvent> RecordUsage(
+        IAsyncEnumerable<StreamEvent> events, RequestLogEntry entry, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var streamEvent in events.WithCancellation(cancellationToken))
+        {
+            if (streamEvent is MessageDeltaEvent delta)
+            {
+                entry.Usage = delta.Usage;
+            }
+
+            yield return streamEvent;
         }
     }
 

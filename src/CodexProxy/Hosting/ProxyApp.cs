@@ -2,6 +2,7 @@ using System.Net;
 using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Logging;
 using CodexProxy.Translation;
 
 namespace CodexProxy.Hosting;
@@ -15,10 +16,16 @@ internal static class ProxyApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // Large Claude Code histories with images are normal; issue-level limits are enforced by the endpoint.
-            kestrel.Limits.MaxRequestBodySize = null;
+            // Large Claude Code histories with images are normal, hence the generous default; past it, 413.
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             kestrel.Listen(ResolveAddress(options.Host), options.Port);
         });
+        // One provider for every sink, so redaction cannot be bypassed by a sink that was forgotten.
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.Services.AddSingleton(new LogSinks(Console.Error, options.LogFile));
+        builder.Services.AddSingleton<ILoggerProvider, ProxyLoggerProvider>();
+        LogRedactor.AddSecret(options.ProxyApiKey);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -32,6 +39,8 @@ internal static class ProxyApp
         builder.Services.AddSingleton<IUpstreamHeadersObserver>(services => services.GetRequiredService<AuthComponents>().Usage);
         builder.Services.AddSingleton(CodexClient.CreateHttpClient());
         builder.Services.AddSingleton<CodexClient>();
+        builder.Services.AddSingleton(UpstreamRetryPolicy.Default);
+        builder.Services.AddSingleton<CodexUpstream>();
         builder.Services.AddSingleton<TokenCalibration>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<ModelAvailability>();
@@ -39,6 +48,14 @@ internal static class ProxyApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (options.ProxyApiKey is null && !IPAddress.IsLoopback(ResolveAddress(options.Host)))
+        {
+            ProxyLog.ExposedWithoutKey(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProxyApp)), options.Host);
+        }
+
+        // No CORS middleware on purpose: browsers must not be able to drive a local proxy holding a ChatGPT login.
+        app.UseMiddleware<RequestLogMiddleware>();
+        app.UseMiddleware<ProxyKeyMiddleware>();
         app.MapHealth();
         app.MapMessages();
         app.MapCountTokens();

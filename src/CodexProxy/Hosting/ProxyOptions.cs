@@ -24,6 +24,19 @@ internal sealed record ProxyOptions
 
     public string TokensPath => Path.Combine(Home, "tokens.json");
 
+    /// <summary>When set, every request except <c>/health</c> must present it (<c>x-api-key</c> or Bearer).</summary>
+    public string? ProxyApiKey { get; init; }
+
+    /// <summary>Larger bodies get 413 <c>request_too_large</c>. Claude Code histories with images can be big.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>No bytes from the backend for this long ends the request (the official client's default).</summary>
+    public TimeSpan UpstreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    public string LogFile { get; init; } = Path.Combine(Path.GetTempPath(), "chatgpt-codex-proxy.log");
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
     public static ProxyOptions FromEnvironment() => FromVariables(Environment.GetEnvironmentVariables());
 
     public static ProxyOptions FromVariables(IDictionary variables)
@@ -38,6 +51,12 @@ internal sealed record ProxyOptions
             CodexBaseUrl = ParseUrl("CODEX_BASE_URL", Get("CODEX_BASE_URL")) ?? defaults.CodexBaseUrl,
             AuthBaseUrl = ParseUrl("CODEX_AUTH_BASE_URL", Get("CODEX_AUTH_BASE_URL")) ?? defaults.AuthBaseUrl,
             Home = Get("CHATGPT_CODEX_PROXY_HOME") ?? defaults.Home,
+            ProxyApiKey = Get("PROXY_API_KEY"),
+            MaxRequestBodyBytes = ParsePositive("MAX_REQUEST_BODY_BYTES", Get("MAX_REQUEST_BODY_BYTES")) ?? defaults.MaxRequestBodyBytes,
+            UpstreamIdleTimeout = ParsePositive("UPSTREAM_IDLE_TIMEOUT_SECONDS", Get("UPSTREAM_IDLE_TIMEOUT_SECONDS")) is { } idle
+                ? TimeSpan.FromSeconds(idle) : defaults.UpstreamIdleTimeout,
+            LogFile = Get("LOG_FILE") ?? defaults.LogFile,
+            LogLevel = ParseLogLevel(Get("LOG_LEVEL")) ?? defaults.LogLevel,
             Models = new ModelMappingOptions
             {
                 HaikuModel = Get("ANTHROPIC_DEFAULT_HAIKU_MODEL"),
@@ -61,6 +80,19 @@ internal sealed record ProxyOptions
         value is null ? null
         : int.TryParse(value, out var port) && port is >= 0 and <= 65535 ? port
         : throw new InvalidOperationException($"PORT must be a number from 0 to 65535, not '{value}'.");
+
+    private static long? ParsePositive(string name, string? value) =>
+        value is null ? null
+        : long.TryParse(value, out var number) && number > 0 ? number
+        : throw new InvalidOperationException($"{name} must be a positive whole number, not '{value}'.");
+
+    /// <summary>Trace, Debug, Information (or Info), Warning (or Warn), Error, Critical, None; case-insensitive.</summary>
+    private static LogLevel? ParseLogLevel(string? value) =>
+        value is null ? null
+        : value.Equals("info", StringComparison.OrdinalIgnoreCase) ? LogLevel.Information
+        : value.Equals("warn", StringComparison.OrdinalIgnoreCase) ? LogLevel.Warning
+        : Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level) && !int.TryParse(value, out _) ? level
+        : throw new InvalidOperationException($"LOG_LEVEL must be Trace, Debug, Information, Warning, Error, Critical or None, not '{value}'.");
 
     private static Uri? ParseUrl(string name, string? value) =>
         value is null ? null

@@ -1,10 +1,13 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CodexProxy.Anthropic;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace CodexProxy.Hosting;
 
-/// <summary>Reads a JSON body through a source-generated contract; malformed input becomes a 400 naming the JSON path.</summary>
+/// <summary>Reads a JSON body through a source-generated contract; malformed input becomes a 400 naming the JSON path,
+/// and a body over the size limit a 413.</summary>
 internal static class RequestBodyReader
 {
     public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, CancellationToken cancellationToken)
@@ -15,6 +18,13 @@ internal static class RequestBodyReader
             throw new InvalidRequestException($"Content-Type must be application/json, not '{contentType}'.");
         }
 
+        // Kestrel enforces the same limit on chunked bodies while reading; a declared length fails fast here.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
+            && request.ContentLength > limit)
+        {
+            throw new RequestTooLargeException(limit);
+        }
+
         try
         {
             return await JsonSerializer.DeserializeAsync(request.Body, contract, cancellationToken)
@@ -22,8 +32,14 @@ internal static class RequestBodyReader
         }
         catch (JsonException e)
         {
+            // Inside content blocks the path is relative to the block (its converter reads blocks one by one).
             var path = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
             throw new InvalidRequestException($"Invalid JSON at {path}: {Describe(e)}");
+        }
+        catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
+        {
+            // Raised while reading a string value, outside the serializer's JsonException handling.
+            throw new InvalidRequestException("The request body is not valid UTF-8 JSON.");
         }
     }
 

@@ -17,6 +17,9 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
 
     public bool HasStarted { get; private set; }
 
+    /// <summary>The failure reported as an <c>error</c> event after the response started, if any.</summary>
+    public Exception? Failure { get; private set; }
+
     /// <summary>Exceptions before the response starts propagate (the caller answers with an HTTP error);
     /// exceptions after it are written as an <c>error</c> event. Client cancellation propagates.</summary>
     public async Task WriteAsync(IAsyncEnumerable<StreamEvent> events, CancellationToken cancellationToken)
@@ -45,6 +48,7 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
                 }
                 catch (Exception e) when (HasStarted && !cancellationToken.IsCancellationRequested)
                 {
+                    Failure = e;
                     await WriteEventAsync(new ErrorEvent(ToDetail(e)), cancellationToken);
                     return;
                 }

@@ -192,6 +192,8 @@ public sealed class AnthropicSdkTests
             _ => UpstreamErrors.Unauthorized(),
         };
         fake.Enqueue(scenario, scenario, scenario, scenario);
+        // The proxy retries a 503 (up to 3 times) before answering; every attempt gets the same error.
+        fake.Responder = _ => scenario;
         // A 401 triggers one refresh, which this fake OAuth server refuses (unknown refresh token): log in again.
         await using var oauth = await FakeOAuthServer.StartAsync();
         await using var proxy = await ProxyFixture.StartAsync(fake.BaseUrl, authBaseUrl: oauth.BaseUrl, cancellationToken: ct);

@@ -39,6 +39,8 @@ public sealed class RawHttpErrorTests
         };
         // A 401 is retried once after credential recovery; answer both attempts the same way.
         fake.Enqueue(scenario, scenario);
+        // The proxy retries a 503 (up to 3 times) before answering; every attempt gets the same error.
+        fake.Responder = _ => scenario;
         // The 401 triggers one refresh; the fake OAuth server does not know the fixture's refresh token, so the
         // refresh fails for good and the user is told to log in again.
         await using var oauth = await FakeOAuthServer.StartAsync();

@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using CodexProxy.Hosting;
+
+namespace CodexProxy.Codex;
+
+/// <summary>
+/// The upstream call pipeline: opens the Codex stream, retries what <see cref="UpstreamRetryPolicy"/> allows before
+/// any output, recovers once from <c>invalid_encrypted_content</c> by dropping replayed reasoning, and then hands
+/// the events through unchanged. Cancelling the enumeration aborts the upstream request immediately.
+/// </summary>
+internal sealed class CodexUpstream(
+    CodexClient client,
+    UpstreamRetryPolicy policy,
+    ProxyOptions options,
+    TimeProvider time,
+    ILogger<CodexUpstream> logger)
+{
+    public async IAsyncEnumerable<CodexStreamEvent> StreamAsync(
+        CodexRequest request,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var attempt = await OpenWithRetriesAsync(request, cancellationToken);
+        await using (attempt)
+        {
+            foreach (var codexEvent in attempt.Preamble)
+            {
+                yield return codexEvent;
+            }
+
+            while (await attempt.Events.MoveNextAsync())
+            {
+                yield return attempt.Events.Current;
+            }
+        }
+    }
+
+    private async Task<UpstreamAttempt> OpenWithRetriesAsync(CodexRequest request, CancellationToken cancellationToken)
+    {
+        var retries = 0;
+        var reasoningDropped = false;
+        while (true)
+        {
+            UpstreamAttempt? attempt = null;
+            try
+            {
+                attempt = await UpstreamAttempt.OpenAsync(client, request, options.UpstreamIdleTimeout, time, cancellationToken);
+                await attempt.ReadPreambleAsync();
+                return attempt;
+            }
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (attempt is not null)
+                {
+                    await attempt.DisposeAsync();
+                }
+
+                if (!reasoningDropped && UpstreamRetryPolicy.IsInvalidEncryptedContent(failure) && WithoutReasoning(request) is { } stripped)
+                {
+                    CodexLog.DroppingReasoning(logger, request.Input.Count - stripped.Input.Count);
+                    request = stripped;
+                    reasoningDropped = true;
+                    continue;
+                }
+
+                if (!policy.ShouldRetry(failure, retries))
+                {
+                    ExceptionDispatchInfo.Throw(failure);
+                }
+
+                var delay = policy.DelayBefore(retries);
+                retries++;
+                CodexLog.Retrying(logger, retries, policy.MaxRetries, (long)delay.TotalMilliseconds, failure.Message);
+                await Task.Delay(delay, time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Null when there is nothing to drop, so the original failure is reported instead.</summary>
+    private static CodexRequest? WithoutReasoning(CodexRequest request)
+    {
+        var kept = request.Input.Where(static item => item is not CodexReasoningItem).ToList();
+        return kept.Count == request.Input.Count ? null : request with { Input = kept };
+    }
+}

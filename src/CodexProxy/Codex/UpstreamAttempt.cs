@@ -1,0 +1,88 @@
+namespace CodexProxy.Codex;
+
+/// <summary>One upstream call: the open response, its idle-guarded body and the event reader over it.
+/// Events up to the first output are read ahead (<see cref="Preamble"/>) so a failure there can still be retried.</summary>
+internal sealed class UpstreamAttempt : IAsyncDisposable
+{
+    private static readonly HashSet<string> PreambleTypes = new(StringComparer.Ordinal)
+    {
+        "response.created", "response.in_progress", "response.queued",
+    };
+
+    private readonly HttpResponseMessage _response;
+    private readonly Stream _body;
+
+    private UpstreamAttempt(HttpResponseMessage response, Stream body, CancellationToken cancellationToken)
+    {
+        _response = response;
+        _body = body;
+        Events = CodexEventReader.ReadAsync(body, cancellationToken).GetAsyncEnumerator(cancellationToken);
+    }
+
+    public IAsyncEnumerator<CodexStreamEvent> Events { get; }
+
+    /// <summary>Events before the first output, plus the first output event (or non-retryable failure) itself.</summary>
+    public List<CodexStreamEvent> Preamble { get; } = [];
+
+    public static async Task<UpstreamAttempt> OpenAsync(
+        CodexClient client, CodexRequest request, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var watch = new UpstreamIdleWatch(idleTimeout, time, cancellationToken);
+        try
+        {
+            var response = await client.OpenStreamAsync(request, cancellationToken, watch);
+            try
+            {
+                var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                return new UpstreamAttempt(response, new IdleTimeoutStream(body, watch), cancellationToken);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            watch.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads until the first event that carries output. A retryable failure before it is thrown;
+    /// a clean end before it is reported as truncation (the connection closed early, as good as a reset).</summary>
+    public async Task ReadPreambleAsync()
+    {
+        while (await Events.MoveNextAsync())
+        {
+            var codexEvent = Events.Current;
+            if (FailureOf(codexEvent) is { } error
+                && (UpstreamRetryPolicy.IsTransient(error) || error.Code == "invalid_encrypted_content"))
+            {
+                throw new UpstreamStreamException(error);
+            }
+
+            Preamble.Add(codexEvent);
+            if (codexEvent.Type is not { } type || !PreambleTypes.Contains(type))
+            {
+                return;
+            }
+        }
+
+        throw UpstreamStreamException.Truncated();
+    }
+
+    private static CodexError? FailureOf(CodexStreamEvent codexEvent) => codexEvent.Type switch
+    {
+        "response.failed" => codexEvent.Response?.Error ?? new CodexError { Code = "response_failed" },
+        "error" => codexEvent.Error ?? new CodexError { Code = codexEvent.Code, Message = codexEvent.Message },
+        _ => null,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await Events.DisposeAsync();
+        await _body.DisposeAsync();
+        _response.Dispose();
+    }
+}

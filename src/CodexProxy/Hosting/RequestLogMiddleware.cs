@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+
+namespace CodexProxy.Hosting;
+
+/// <summary>Gives each request an id (the <c>request-id</c> header, as Anthropic sends) and logs one line when it ends:
+/// models, status, time to first byte, duration and tokens. Never headers or bodies.</summary>
+internal sealed class RequestLogMiddleware(RequestDelegate next, TimeProvider time, ILogger<RequestLogMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var entry = new RequestLogEntry($"req_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}");
+        http.Features.Set(entry);
+        http.Response.Headers["request-id"] = entry.RequestId;
+        var started = time.GetTimestamp();
+        http.Response.OnStarting(() =>
+        {
+            entry.FirstByteTimestamp ??= time.GetTimestamp();
+            return Task.CompletedTask;
+        });
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            Log(http, entry, started);
+        }
+    }
+
+    private void Log(HttpContext http, RequestLogEntry entry, long started)
+    {
+        // 499: the client closed the connection before the answer ended (nginx's convention).
+        var status = http.RequestAborted.IsCancellationRequested ? 499 : http.Response.StatusCode;
+        var path = http.Request.Path.Value ?? "/";
+        var firstByteMs = entry.FirstByteTimestamp is { } first ? (long)time.GetElapsedTime(started, first).TotalMilliseconds : -1;
+        var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+        var usage = entry.Usage;
+        var (input, output, cacheRead) = (usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0, usage?.CacheReadInputTokens ?? 0);
+        ProxyLog.RequestCompleted(logger, entry.RequestId, http.Request.Method, path, entry.RequestedModel ?? "-",
+            entry.CodexModel ?? "-", status, entry.StreamError ?? "-", firstByteMs, durationMs, input, output, cacheRead);
+    }
+}

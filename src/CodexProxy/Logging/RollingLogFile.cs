@@ -1,0 +1,74 @@
+using System.Text;
+
+namespace CodexProxy.Logging;
+
+/// <summary>Appends lines to a file; at <see cref="MaxBytes"/> the file becomes <c>.1</c> (replacing the previous
+/// one) and a new file starts, so the log never grows without bound. Thread-safe; failures to write are swallowed
+/// because logging must never take the proxy down.</summary>
+internal sealed class RollingLogFile(string path, long maxBytes = RollingLogFile.DefaultMaxBytes) : IDisposable
+{
+    public const long DefaultMaxBytes = 10L * 1024 * 1024;
+
+    private readonly Lock _gate = new();
+    private FileStream? _stream;
+    private bool _broken;
+
+    public string Path { get; } = path;
+
+    public long MaxBytes { get; } = maxBytes;
+
+    public void WriteLine(string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line + Environment.NewLine);
+        lock (_gate)
+        {
+            if (_broken)
+            {
+                return;
+            }
+
+            try
+            {
+                _stream ??= Open();
+                if (_stream.Length + bytes.Length > MaxBytes && _stream.Length > 0)
+                {
+                    Rotate();
+                }
+
+                _stream.Write(bytes);
+                _stream.Flush();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // An unwritable log location disables the file sink; the console sink still works.
+                _broken = true;
+            }
+        }
+    }
+
+    private FileStream Open()
+    {
+        if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        return new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+    }
+
+    private void Rotate()
+    {
+        _stream?.Dispose();
+        File.Move(Path, Path + ".1", overwrite: true);
+        _stream = Open();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stream?.Dispose();
+            _stream = null;
+        }
+    }
+}
