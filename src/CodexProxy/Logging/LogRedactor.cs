@@ -11,20 +11,20 @@ internal static partial class LogRedactor
 {
     public const string Mask = "[REDACTED]";
 
-    private static volatile string[] s_secrets = [];
+    private static volatile string[] _secrets = [];
 
     /// <summary>Exact values (e.g. the proxy key) that must never appear, whatever their shape.</summary>
     public static void AddSecret(string? secret)
     {
-        if (secret is { Length: >= 4 } && !s_secrets.Contains(secret, StringComparer.Ordinal))
+        if (secret is { Length: >= 4 } && !_secrets.Contains(secret, StringComparer.Ordinal))
         {
-            s_secrets = [.. s_secrets, secret];
+            _secrets = [.. _secrets, secret];
         }
     }
 
     public static string Redact(string text)
     {
-        foreach (var secret in s_secrets)
+        foreach (var secret in _secrets)
         {
             text = text.Replace(secret, Mask, StringComparison.Ordinal);
         }

@@ -1,4 +1,3 @@
-using Xunit;
 using System.Text;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
@@ -9,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Xunit;
 
 namespace CodexProxy.Tests.Hosting;
 
