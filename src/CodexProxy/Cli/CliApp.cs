@@ -12,6 +12,8 @@ internal static class CliApp
         root.Subcommands.Add(LoginCommand.Create());
         root.Subcommands.Add(LogoutCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ClaudeCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }
 }

@@ -3,6 +3,7 @@ using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
 using CodexProxy.Logging;
+using CodexProxy.Translation;
 
 namespace CodexProxy.Hosting;
 
@@ -40,6 +41,9 @@ internal static class ProxyApp
         builder.Services.AddSingleton<CodexClient>();
         builder.Services.AddSingleton(UpstreamRetryPolicy.Default);
         builder.Services.AddSingleton<CodexUpstream>();
+        builder.Services.AddSingleton<TokenCalibration>();
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<ModelAvailability>();
 
         configure?.Invoke(builder);
 
@@ -54,6 +58,8 @@ internal static class ProxyApp
         app.UseMiddleware<ProxyKeyMiddleware>();
         app.MapHealth();
         app.MapMessages();
+        app.MapCountTokens();
+        app.MapModels();
         app.MapFallback(FallbackEndpoint.Handle);
         return app;
     }

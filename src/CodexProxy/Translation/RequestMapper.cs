@@ -35,16 +35,18 @@ internal static class RequestMapper
 
         var model = ModelResolver.Resolve(request.Model, context.Models);
         var toolNames = new ToolNameMap(CollectToolNames(request.Tools, messages));
+        var instructions = InstructionsBuilder.Build(request.System);
+        var input = InputMapper.ToInputItems(messages, toolNames);
         var body = new CodexRequest
         {
             Model = model.Slug,
-            Instructions = InstructionsBuilder.Build(request.System),
-            Input = InputMapper.ToInputItems(messages, toolNames),
+            Instructions = instructions,
+            Input = input,
             Tools = ToolsMapper.ToCodexTools(request.Tools, toolNames),
             ToolChoice = ToolsMapper.ToCodexToolChoice(request.ToolChoice, request.Tools, toolNames),
             ParallelToolCalls = ToolsMapper.ParallelToolCalls(request.ToolChoice),
             Reasoning = EffortMapper.ToReasoning(model.Effort, request.OutputConfig, request.Thinking),
-            PromptCacheKey = SessionKey.From(context.SessionId, request.Metadata),
+            PromptCacheKey = SessionKey.ForThread(SessionKey.From(context.SessionId, request.Metadata), instructions, input),
         };
         return new MappedRequest(body, request.Model, toolNames);
     }

@@ -20,6 +20,9 @@ public sealed class StreamFaultTests
         proxy.Upstream.Script = async (http, _) =>
         {
             await WriteSseAsync(http, Opening);
+            // A reset discards bytes the proxy has not read yet; let the opening arrive first, so the fault
+            // lands after output, which is the case under test.
+            await Task.Delay(300, http.RequestAborted);
             http.Abort();
         };
 
@@ -125,7 +128,7 @@ public sealed class StreamFaultTests
 
         await AbortOneStreamAsync(proxy, reachedUpstream.Task);
 
-        await FaultMatrixTests.WaitUntilAsync(() => proxy.Upstream.OpenRequests == 0, 2000);
+        await FaultMatrixTests.WaitUntilAsync(() => proxy.Upstream.OpenRequests == 0, 5000);
     }
 
     [Fact]

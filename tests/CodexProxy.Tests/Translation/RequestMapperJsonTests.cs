@@ -42,7 +42,8 @@ public sealed class RequestMapperJsonTests
     {
         var mapped = Map(ClaudeCodeTurn, sessionId: "8f2d5c1a-session", models: new ModelMappingOptions());
 
-        // One line per input item; line breaks are layout only.
+        // One line per input item; line breaks are layout only. The cache key is the session plus the thread hash
+        // (SHA-256 of the instructions, a NUL and the first user message's content JSON, first 16 hex digits).
         var expected = """
             {"model":"gpt-5.5","instructions":"You are Claude Code.\n\nBe concise.","input":[
             {"type":"message","role":"user","content":[{"type":"input_text","text":"\u003Csystem-reminder\u003EToday is 2026-12-01.\u003C/system-reminder\u003E"},{"type":"input_text","text":"Run the tests"}]},
@@ -53,7 +54,7 @@ public sealed class RequestMapperJsonTests
             {"type":"function_call_output","call_id":"toolu_01","output":"Passed: 3"}],
             "tools":[{"type":"function","name":"Bash","description":"Runs a command","parameters":{"type":"object","properties":{"command":{"type":"string"},"description":{"description":"What it does","type":"string"}},"required":["command"],"additionalProperties":false},"strict":false}],
             "tool_choice":"auto","parallel_tool_calls":true,"reasoning":{"effort":"high","summary":"auto"},
-            "store":false,"stream":true,"include":["reasoning.encrypted_content"],"prompt_cache_key":"8f2d5c1a-session"}
+            "store":false,"stream":true,"include":["reasoning.encrypted_content"],"prompt_cache_key":"8f2d5c1a-session-3b1e460adbd7bfee"}
             """.ReplaceLineEndings(string.Empty);
         Assert.Equal(expected, ToJson(mapped.Body));
         Assert.Equal("claude-opus-4-8[1m]", mapped.RequestedModel);

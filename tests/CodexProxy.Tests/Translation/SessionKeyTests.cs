@@ -15,7 +15,8 @@ public sealed class SessionKeyTests
     {
         var mapped = MapWith("", sessionId: "0d6c9a52-header");
 
-        Assert.Equal("0d6c9a52-header", mapped.Body.PromptCacheKey);
+        Assert.Equal("0d6c9a52-header", SessionKey.SessionOf(mapped.Body.PromptCacheKey!));
+        Assert.Matches("^0d6c9a52-header-[0-9a-f]{16}$", mapped.Body.PromptCacheKey);
     }
 
     [Fact]
@@ -33,7 +34,7 @@ public sealed class SessionKeyTests
             "metadata":{"user_id":"{\"device_id\":\"ab12\",\"account_uuid\":\"\",\"session_id\":\"6f1c3c1e-2a7b-4b7e-9d55-1f0c2e3d4a5b\"}"}
             """);
 
-        Assert.Equal("6f1c3c1e-2a7b-4b7e-9d55-1f0c2e3d4a5b", mapped.Body.PromptCacheKey);
+        Assert.StartsWith("6f1c3c1e-2a7b-4b7e-9d55-1f0c2e3d4a5b-", mapped.Body.PromptCacheKey, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -63,5 +64,45 @@ public sealed class SessionKeyTests
 
         Assert.Null(mapped.Body.PromptCacheKey);
         Assert.DoesNotContain("prompt_cache_key", ToJson(mapped.Body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SameThread_KeepsItsKeyAcrossTurns()
+    {
+        var turn1 = Map("""{"model":"gpt-5.5","system":"main","messages":[{"role":"user","content":"fix the bug"}]}""", "s1");
+        var turn2 = Map("""
+            {"model":"gpt-5.5","system":"main","messages":[{"role":"user","content":"fix the bug"},
+             {"role":"assistant","content":"done"},{"role":"user","content":"thanks"}]}
+            """, "s1");
+
+        Assert.Equal(turn1.Body.PromptCacheKey, turn2.Body.PromptCacheKey);
+    }
+
+    [Fact]
+    public void Subagent_GetsItsOwnKeyInTheSameSession()
+    {
+        var main = Map("""{"model":"gpt-5.5","system":"main prompt","messages":[{"role":"user","content":"fix the bug"}]}""", "s1");
+        var subagent = Map("""{"model":"gpt-5.5","system":"explore prompt","messages":[{"role":"user","content":"find callers"}]}""", "s1");
+        var sameSystemOtherTask = Map("""{"model":"gpt-5.5","system":"main prompt","messages":[{"role":"user","content":"other"}]}""", "s1");
+
+        Assert.NotEqual(main.Body.PromptCacheKey, subagent.Body.PromptCacheKey);
+        Assert.NotEqual(main.Body.PromptCacheKey, sameSystemOtherTask.Body.PromptCacheKey);
+        Assert.Equal("s1", SessionKey.SessionOf(subagent.Body.PromptCacheKey!));
+    }
+
+    [Fact]
+    public void OtherSession_SameThread_GetsOtherKey()
+    {
+        const string Body = """{"model":"gpt-5.5","system":"main","messages":[{"role":"user","content":"hi"}]}""";
+
+        Assert.NotEqual(Map(Body, "s1").Body.PromptCacheKey, Map(Body, "s2").Body.PromptCacheKey);
+    }
+
+    [Theory]
+    [InlineData("plain-session", "plain-session")]
+    [InlineData("s1-0123456789abcdef", "s1")]
+    public void SessionOf_StripsOnlyAThreadHash(string key, string expected)
+    {
+        Assert.Equal(expected, SessionKey.SessionOf(key));
     }
 }

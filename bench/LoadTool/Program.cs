@@ -1,0 +1,44 @@
+using System.Globalization;
+using LoadTool;
+
+// Drives N concurrent streamed POSTs at one loopback URL and prints one "key=value" line of results.
+LoadSettings settings;
+try
+{
+    settings = LoadSettings.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 2;
+}
+
+var body = RequestBody.Create(settings.BodyKilobytes);
+using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false })
+{
+    Timeout = TimeSpan.FromMinutes(2),
+};
+
+if (settings.Warmup > 0)
+{
+    await new LoadRun(http, settings.Url, body, Math.Min(settings.Concurrency, 16), settings.Warmup, TimeSpan.FromSeconds(30), recordGaps: false).RunAsync();
+}
+
+var run = new LoadRun(http, settings.Url, body, settings.Concurrency, settings.Requests, settings.Duration, settings.Probe);
+var result = await run.RunAsync();
+var line = string.Create(CultureInfo.InvariantCulture,
+    $"completed={result.Completed} errors={result.Errors} seconds={result.Elapsed.TotalSeconds:0.000} rps={result.Completed / result.Elapsed.TotalSeconds:0.0} "
+    + $"p50_ms={result.LatencyPercentile(0.50):0.000} p99_ms={result.LatencyPercentile(0.99):0.000} "
+    + $"ttfe_p50_ms={result.FirstEventPercentile(0.50):0.000} ttfe_p99_ms={result.FirstEventPercentile(0.99):0.000} body_bytes={body.Length}");
+if (settings.Probe)
+{
+    line += " gaps_ms=" + string.Join(',', result.DeltaGapsMs.Select(g => g.ToString("0.00", CultureInfo.InvariantCulture)));
+}
+
+Console.WriteLine(line);
+if (result.FirstError is { } error)
+{
+    await Console.Error.WriteLineAsync("first error: " + error);
+}
+
+return result.Completed > 0 ? 0 : 1;

@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+using CodexProxy.Anthropic;
+using CodexProxy.Translation;
+
+namespace CodexProxy.Hosting;
+
+/// <summary><c>POST /v1/messages/count_tokens</c> (Claude Code adds <c>?beta=true</c>): the o200k count of the request
+/// as it would be sent to Codex, scaled by the session's calibration.</summary>
+internal static class CountTokensEndpoint
+{
+    public static void MapCountTokens(this IEndpointRouteBuilder app) =>
+        app.MapPost("/v1/messages/count_tokens", HandleAsync);
+
+    private static async Task HandleAsync(HttpContext http, ProxyOptions options, TokenCalibration calibration)
+    {
+        var cancellationToken = http.RequestAborted;
+        try
+        {
+            var request = await RequestBodyReader.ReadAsync(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
+            var header = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } value ? value.ToString() : null;
+            var mapped = RequestMapper.ToCodexRequest(request, new RequestContext(header, options.Models));
+            var count = calibration.Apply(SessionKey.From(header, request.Metadata), TokenCounter.Count(mapped.Body));
+            await TypedResults.Json(new TokenCount(count), CountTokensJsonContext.Default.TokenCount).ExecuteAsync(http);
+        }
+        catch (InvalidRequestException e)
+        {
+            await ErrorResults.WriteAsync(http.Response, ApiError.InvalidRequest(e.Message), cancellationToken);
+        }
+    }
+}
+
+internal sealed record TokenCount([property: JsonPropertyName("input_tokens")] int InputTokens);
+
+[JsonSerializable(typeof(TokenCount))]
+internal sealed partial class CountTokensJsonContext : JsonSerializerContext;

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using CodexProxy.Codex;
+using CodexProxy.Translation;
+
+namespace CodexProxy.Hosting;
+
+/// <summary>
+/// <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c> in Anthropic's list format: the Claude names Claude Code uses
+/// (with the Codex model each maps to) followed by the catalogue's listed models. <c>max_input_tokens</c> is the real
+/// Codex window, so Claude Code compacts in time.
+/// </summary>
+internal static class ModelsEndpoint
+{
+    /// <summary>The Claude names current Claude Code sends (see <c>claude-code-traffic.md</c> §4.8).</summary>
+    public static readonly IReadOnlyList<string> ClaudeNames =
+        ["claude-opus-4-8", "claude-sonnet-5", "claude-fable-5", "claude-haiku-4-5-20251001"];
+
+    /// <summary>The catalogue has no release dates; a fixed timestamp keeps the answer stable.</summary>
+    private const string CreatedAt = "2026-01-01T00:00:00Z";
+
+    public static void MapModels(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/models", ListAsync);
+        app.MapGet("/v1/models/{id}", GetAsync);
+    }
+
+    public static IReadOnlyList<ModelEntry> Entries(CatalogSnapshot catalog, ModelMappingOptions mapping)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var entries = new List<ModelEntry>();
+        foreach (var name in ClaudeNames)
+        {
+            var target = ModelResolver.Resolve(name, mapping);
+            var window = catalog.Find(target.Slug)?.ContextWindow ?? ModelCatalog.DefaultContextWindow;
+            var effort = target.Effort is null ? string.Empty : $" ({target.Effort})";
+            entries.Add(new ModelEntry(name, $"{name} → {target.Slug}{effort}", CreatedAt, window) { MapsTo = target.Slug, Effort = target.Effort });
+        }
+
+        foreach (var model in catalog.Usable.Where(m => m.Listed))
+        {
+            entries.Add(new ModelEntry(model.Slug, model.DisplayName, CreatedAt, model.ContextWindow));
+        }
+
+        return entries;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, ModelCatalog catalog, ProxyOptions options)
+    {
+        var all = Entries(await catalog.GetAsync(http.RequestAborted), options.Models);
+        var query = http.Request.Query;
+        var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, 1000) : 20;
+        var start = 0;
+        var end = all.Count;
+        if (query["after_id"].ToString() is { Length: > 0 } after)
+        {
+            start = IndexAfter(all, after);
+        }
+        else if (query["before_id"].ToString() is { Length: > 0 } before)
+        {
+            end = Math.Max(0, FindIndex(all, before));
+            start = Math.Max(0, end - limit);
+        }
+
+        var page = all.Skip(start).Take(Math.Min(limit, end - start)).ToList();
+        var hasMore = start + page.Count < end || (query["before_id"].Count > 0 && start > 0);
+        var list = new ModelList(page, hasMore, page.FirstOrDefault()?.Id, page.LastOrDefault()?.Id);
+        return TypedResults.Json(list, ModelsJsonContext.Default.ModelList);
+    }
+
+    private static async Task GetAsync(HttpContext http, string id, ModelCatalog catalog, ProxyOptions options)
+    {
+        var snapshot = await catalog.GetAsync(http.RequestAborted);
+        var entry = Entries(snapshot, options.Models).FirstOrDefault(e => e.Id.Equals(id, StringComparison.OrdinalIgnoreCase));
+        if (entry is null && ModelResolver.IsClaudeName(id))
+        {
+            // Any Claude name resolves (e.g. a dated or [1m] variant): describe what it maps to.
+            var target = ModelResolver.Resolve(id, options.Models);
+            var window = snapshot.Find(target.Slug)?.ContextWindow ?? ModelCatalog.DefaultContextWindow;
+            entry = new ModelEntry(id, $"{id} → {target.Slug}", CreatedAt, window) { MapsTo = target.Slug, Effort = target.Effort };
+        }
+
+        if (entry is null)
+        {
+            await ErrorResults.WriteAsync(http.Response, new ApiError(404, "not_found_error", $"model: '{id}' not found"), http.RequestAborted);
+            return;
+        }
+
+        await TypedResults.Json(entry, ModelsJsonContext.Default.ModelEntry).ExecuteAsync(http);
+    }
+
+    private static int FindIndex(IReadOnlyList<ModelEntry> entries, string id)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].Id == id)
+            {
+                return i;
+            }
+        }
+
+        return entries.Count;
+    }
+
+    private static int IndexAfter(IReadOnlyList<ModelEntry> entries, string id) => Math.Min(entries.Count, FindIndex(entries, id) + 1);
+}
+
+internal sealed record ModelEntry(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("display_name")] string DisplayName,
+    [property: JsonPropertyName("created_at")] string CreatedAtUtc,
+    [property: JsonPropertyName("max_input_tokens")] int MaxInputTokens)
+{
+    [JsonPropertyName("type")][JsonPropertyOrder(-1)] public string Type { get; init; } = "model";
+
+    /// <summary>For Claude names: the Codex model the request is sent to.</summary>
+    [JsonPropertyName("maps_to")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? MapsTo { get; init; }
+
+    [JsonPropertyName("reasoning_effort")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Effort { get; init; }
+}
+
+internal sealed record ModelList(
+    [property: JsonPropertyName("data")] IReadOnlyList<ModelEntry> Data,
+    [property: JsonPropertyName("has_more")] bool HasMore,
+    [property: JsonPropertyName("first_id")] string? FirstId,
+    [property: JsonPropertyName("last_id")] string? LastId);
+
+[JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ModelEntry))]
+internal sealed partial class ModelsJsonContext : JsonSerializerContext;

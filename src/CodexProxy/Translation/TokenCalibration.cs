@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using CodexProxy.Anthropic;
+using CodexProxy.Codex;
+
+namespace CodexProxy.Translation;
+
+/// <summary>
+/// Per-session correction of the local token count. After each upstream answer the real <c>input_tokens</c>
+/// (uncached + cached) is recorded with the request that produced it; the next count for the same session is scaled by
+/// real/local of that request. The local count of the observed request is computed lazily, on the next count, so
+/// <c>/v1/messages</c> never pays for tokenising.
+/// </summary>
+internal sealed class TokenCalibration
+{
+    /// <summary>Ratios outside this band mean something other than tokenizer drift (e.g. a different history).</summary>
+    public const double MinRatio = 0.5;
+    public const double MaxRatio = 2.0;
+
+    private const int MaxSessions = 1024;
+
+    private readonly ConcurrentDictionary<string, SessionState> _sessions = new(StringComparer.Ordinal);
+
+    /// <summary>Records the real input size of <paramref name="sent"/>, keyed by its session.</summary>
+    public void Record(CodexRequest sent, int realInputTokens)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+        if (sent.PromptCacheKey is not { } key || realInputTokens <= 0)
+        {
+            return;
+        }
+
+        if (_sessions.Count >= MaxSessions && !_sessions.ContainsKey(SessionKey.SessionOf(key)))
+        {
+            // Bounded memory: forgetting a calibration only costs accuracy, never correctness.
+            foreach (var stale in _sessions.Keys.Take(MaxSessions / 4))
+            {
+                _sessions.TryRemove(stale, out _);
+            }
+        }
+
+        var state = _sessions.GetOrAdd(SessionKey.SessionOf(key), _ => new SessionState());
+        lock (state)
+        {
+            state.Pending = sent;
+            state.PendingReal = realInputTokens;
+        }
+    }
+
+    /// <summary>The real/local ratio for <paramref name="session"/>, 1 when nothing was observed.</summary>
+    public double RatioFor(string? session)
+    {
+        if (session is null || !_sessions.TryGetValue(SessionKey.SessionOf(session), out var state))
+        {
+            return 1.0;
+        }
+
+        lock (state)
+        {
+            if (state.Pending is { } pending)
+            {
+                var local = TokenCounter.Count(pending);
+                state.Ratio = local > 0 ? Math.Clamp((double)state.PendingReal / local, MinRatio, MaxRatio) : state.Ratio;
+                state.Pending = null;
+            }
+
+            return state.Ratio;
+        }
+    }
+
+    public int Apply(string? session, int localCount) =>
+        (int)Math.Round(localCount * RatioFor(session), MidpointRounding.AwayFromZero);
+
+    /// <summary>Passes the events through and records the usage of the final <c>message_delta</c>.</summary>
+    public async IAsyncEnumerable<StreamEvent> ObserveAsync(
+        IAsyncEnumerable<StreamEvent> events,
+        CodexRequest sent,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        await foreach (var e in events.WithCancellation(cancellationToken))
+        {
+            if (e is MessageDeltaEvent delta)
+            {
+                Record(sent, delta.Usage.InputTokens + delta.Usage.CacheReadInputTokens);
+            }
+
+            yield return e;
+        }
+    }
+
+    private sealed class SessionState
+    {
+        public CodexRequest? Pending { get; set; }
+
+        public int PendingReal { get; set; }
+
+        public double Ratio { get; set; } = 1.0;
+    }
+}

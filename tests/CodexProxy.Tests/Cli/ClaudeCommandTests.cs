@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace CodexProxy.Tests.Cli;
+
+/// <summary><c>chatgpt-codex-proxy claude …</c> as a user runs it, with the real, pinned Claude Code on PATH.</summary>
+public sealed partial class ClaudeCommandTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    [Fact(Timeout = 5 * 60 * 1000)]
+    public async Task RunningProxy_IsReusedAndClaudeAnswersThroughIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var bin = RequireClaude();
+        var temp = Directory.CreateTempSubdirectory("cxp-claude-");
+        try
+        {
+            await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
+            await using var proxy = await CliTestSupport.StartProxyAsync(CliTestSupport.BaseAddress(upstream), Path.Combine(temp.FullName, "home"), ct);
+            var port = CliTestSupport.BaseAddress(proxy).Port;
+
+            var (exitCode, stdout, stderr) = await CliTestSupport.RunCliAsync(
+                ["claude", "-p", "Say hello.", "--model", "claude-sonnet-4-5", "--output-format", "text"],
+                Variables(bin, temp.FullName, port), Timeout, ct);
+
+            Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+            Assert.Contains("Hello! Here is the list:", stdout, StringComparison.Ordinal);
+            Assert.Contains($"Using local Codex proxy on :{port}", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("Starting the proxy", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            temp.Delete(recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 5 * 60 * 1000)]
+    public async Task ClaudeFails_LauncherReturnsClaudesExitCode()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var bin = RequireClaude();
+        var temp = Directory.CreateTempSubdirectory("cxp-claude-");
+        try
+        {
+            await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
+            await using var proxy = await CliTestSupport.StartProxyAsync(CliTestSupport.BaseAddress(upstream), Path.Combine(temp.FullName, "home"), ct);
+            var port = CliTestSupport.BaseAddress(proxy).Port;
+
+            // After "--" even options the launcher would otherwise claim go to claude, which rejects this one.
+            var (exitCode, stdout, stderr) = await CliTestSupport.RunCliAsync(
+                ["claude", "--", "--no-such-option-for-claude"], Variables(bin, temp.FullName, port), Timeout, ct);
+
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("--no-such-option-for-claude", stdout + stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            temp.Delete(recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 5 * 60 * 1000)]
+    public async Task NoProxyRunning_StartsOneInBackgroundThenRunsClaude()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var bin = RequireClaude();
+        var temp = Directory.CreateTempSubdirectory("cxp-claude-");
+        var port = CliTestSupport.FreePort();
+        int? pid = null;
+        try
+        {
+            var variables = Variables(bin, temp.FullName, port);
+            var (exitCode, stdout, stderr) = await CliTestSupport.RunCliAsync(["claude", "--version"], variables, Timeout, ct);
+            pid = BackgroundPid().Match(stderr) is { Success: true } match ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+
+            Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+            Assert.Contains("Claude Code", stdout, StringComparison.Ordinal);
+            Assert.Contains($"Starting the proxy on :{port} in the background", stderr, StringComparison.Ordinal);
+            Assert.NotNull(pid);
+
+            // The server outlives the launcher and keeps answering, logging to LOG_FILE.
+            using var http = new HttpClient();
+            var health = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/health"), ct);
+            Assert.Contains("\"status\":\"ok\"", health, StringComparison.Ordinal);
+            Assert.Contains($"127.0.0.1:{port}", await File.ReadAllTextAsync(variables["LOG_FILE"], ct), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (pid is { } id)
+            {
+                try
+                {
+                    using var server = Process.GetProcessById(id);
+                    server.Kill();
+                    await server.WaitForExitAsync(CancellationToken.None);
+                }
+                catch (ArgumentException)
+                {
+                    // Already gone.
+                }
+            }
+
+            temp.Delete(recursive: true);
+        }
+    }
+
+    private static string RequireClaude()
+    {
+        var bin = CliTestSupport.ClaudeBinDirectory();
+        if (bin is null)
+        {
+            Assert.Skip("The pinned Claude Code is not installed: run `npm ci` in tests/claude-code (test.sh does).");
+        }
+
+        return bin;
+    }
+
+    private static Dictionary<string, string> Variables(string claudeBin, string temp, int port) => new()
+    {
+        ["PATH"] = claudeBin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+        ["HOME"] = Path.Combine(temp, "user-home"),
+        ["CHATGPT_CODEX_PROXY_PORT"] = port.ToString(CultureInfo.InvariantCulture),
+        ["CHATGPT_CODEX_PROXY_HOME"] = Path.Combine(temp, "proxy-home"),
+        ["LOG_FILE"] = Path.Combine(temp, "proxy.log"),
+    };
+
+    [GeneratedRegex(@"in the background \(pid (\d+)")]
+    private static partial Regex BackgroundPid();
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using CodexProxy.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CodexProxy.Tests.Cli;
+
+/// <summary>Shared rig for the CLI tests: a canned Codex upstream, an in-process proxy, and child-process runs.</summary>
+internal static class CliTestSupport
+{
+    /// <summary>A loopback server answering every <c>POST /codex/responses</c> with the <c>text.sse</c> transcript.</summary>
+    public static async Task<WebApplication> StartCannedUpstreamAsync(CancellationToken cancellationToken)
+    {
+        var transcript = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Transcripts", "text.sse"), cancellationToken);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapPost("/codex/responses", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.Body.WriteAsync(transcript, context.RequestAborted);
+        });
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+
+    /// <summary>The real proxy on a loopback port, logged in with a placeholder token, talking to <paramref name="upstream"/>.</summary>
+    public static async Task<WebApplication> StartProxyAsync(Uri upstream, string home, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(home);
+        await File.WriteAllTextAsync(Path.Combine(home, "tokens.json"),
+            """{"access_token":"test-access","refresh_token":"test-refresh","expires_at":4102444800000,"chatgpt_account_id":"acct"}""",
+            cancellationToken);
+        var app = ProxyApp.Create(new ProxyOptions { Host = "127.0.0.1", Port = 0, CodexBaseUrl = upstream, Home = home },
+            builder => builder.Logging.ClearProviders());
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+
+    public static Uri BaseAddress(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary><c>tests/claude-code/node_modules/.bin</c>, where <c>test.sh</c> installs the pinned Claude Code.</summary>
+    public static string? ClaudeBinDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CodexProxy.slnx")))
+            {
+                var bin = Path.Combine(dir.FullName, "tests", "claude-code", "node_modules", ".bin");
+                return File.Exists(Path.Combine(bin, OperatingSystem.IsWindows() ? "claude.cmd" : "claude")) ? bin : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs the built CLI (<c>dotnet chatgpt-codex-proxy.dll args…</c>) with a clean Claude Code environment.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string> variables, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "chatgpt-codex-proxy.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ANTHROPIC_", StringComparison.Ordinal)
+                     || k is "PORT" or "CHATGPT_CODEX_PROXY_PORT" or "LOG_FILE" or "CLAUDE_CONFIG_DIR").ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["DISABLE_TELEMETRY"] = "1";
+        start.Environment["CLAUDE_CODE_MAX_RETRIES"] = "0";
+        start.Environment["TERM"] = "dumb";
+        foreach (var (name, value) in variables)
+        {
+            start.Environment[name] = value;
+        }
+
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"CLI did not finish within {timeout}.\nstdout:\n{Read(stdout)}\nstderr:\n{Read(stderr)}");
+        }
+
+        process.WaitForExit();
+        return (process.ExitCode, Read(stdout), Read(stderr));
+    }
+
+    private static void Append(StringBuilder target, string? line)
+    {
+        if (line is not null)
+        {
+            lock (target)
+            {
+                target.AppendLine(line);
+            }
+        }
+    }
+
+    private static string Read(StringBuilder source)
+    {
+        lock (source)
+        {
+            return source.ToString();
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using System.Net;
+using System.Text;
+using CodexProxy.Anthropic;
+using CodexProxy.Auth;
+using CodexProxy.Codex;
+using CodexProxy.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace CodexProxy.Tests.Codex;
+
+public sealed class ModelCatalogTests : IDisposable
+{
+    private const string CatalogJson = """
+        {"models":[
+          {"slug":"gpt-5.5","display_name":"GPT-5.5","visibility":"list","context_window":272000,"available_in_plans":["free","plus","pro"]},
+          {"slug":"gpt-5.3-codex-spark","display_name":"Spark","visibility":"list","context_window":128000,"available_in_plans":["pro"]},
+          {"slug":"codex-auto-review","visibility":"hide","context_window":272000}]}
+        """;
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly StubHandler _upstream = new();
+
+    [Fact]
+    public async Task LiveCatalogue_IsFetchedWithCredentials_AndParsed()
+    {
+        _upstream.Respond(HttpStatusCode.OK, CatalogJson, etag: "\"v1\"");
+        using var catalog = NewCatalog();
+
+        var snapshot = await catalog.GetAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(snapshot.Live);
+        Assert.Equal(["gpt-5.5", "gpt-5.3-codex-spark", "codex-auto-review"], snapshot.Models.Select(m => m.Slug));
+        Assert.Equal(128_000, snapshot.Find("gpt-5.3-codex-spark")!.ContextWindow);
+        Assert.False(snapshot.Find("codex-auto-review")!.Listed);
+        var request = Assert.Single(_upstream.Requests);
+        Assert.Equal("https://chatgpt.test/backend-api/codex/models?client_version=" + ModelCatalog.ClientVersion, request.Uri);
+        Assert.Equal("Bearer " + Credentials.Token, request.Authorization);
+        Assert.Equal("acct-1", request.AccountId);
+    }
+
+    [Fact]
+    public async Task CachedCatalogue_IsRevalidatedWithItsETag_AfterItExpires()
+    {
+        _upstream.Respond(HttpStatusCode.OK, CatalogJson, etag: "\"v1\"");
+        using var catalog = NewCatalog();
+        var ct = TestContext.Current.CancellationToken;
+        await catalog.GetAsync(ct);
+        await catalog.GetAsync(ct);
+        Assert.Single(_upstream.Requests);
+
+        _upstream.Respond(HttpStatusCode.NotModified, "");
+        _time.Advance(ModelCatalog.FreshFor);
+        var snapshot = await catalog.GetAsync(ct);
+
+        Assert.Equal(2, _upstream.Requests.Count);
+        Assert.Equal("\"v1\"", _upstream.Requests[1].IfNoneMatch);
+        Assert.True(snapshot.Live);
+        Assert.Equal(3, snapshot.Models.Count);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.NotFound, "")]
+    [InlineData(HttpStatusCode.OK, "<html>")]
+    [InlineData(HttpStatusCode.OK, """{"models":[]}""")]
+    public async Task UnusableAnswer_FallsBackToTheBuiltInTable(HttpStatusCode status, string body)
+    {
+        _upstream.Respond(status, body);
+        using var catalog = NewCatalog();
+
+        var snapshot = await catalog.GetAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(snapshot.Live);
+        Assert.Contains(snapshot.Models, m => m.Slug == "gpt-5.5");
+        Assert.All(snapshot.Models, m => Assert.Equal(ModelCatalog.DefaultContextWindow, m.ContextWindow));
+    }
+
+    [Fact]
+    public async Task HangingUpstream_TimesOut_AndFallsBack()
+    {
+        _upstream.Hang = true;
+        using var catalog = NewCatalog();
+
+        var fetch = catalog.GetAsync(TestContext.Current.CancellationToken);
+        while (_upstream.Requests.Count == 0)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        _time.Advance(ModelCatalog.FetchTimeout);
+        var snapshot = await fetch;
+
+        Assert.False(snapshot.Live);
+    }
+
+    [Fact]
+    public async Task Availability_RejectsUnknownAndPlanLockedModels_ListingUsableOnes()
+    {
+        _upstream.Respond(HttpStatusCode.OK, CatalogJson);
+        using var catalog = NewCatalog(plan: "plus");
+        await catalog.GetAsync(TestContext.Current.CancellationToken);
+        var availability = new ModelAvailability(catalog);
+
+        availability.EnsureUsable("gpt-5.5");
+        availability.EnsureUsable("codex-auto-review");
+        var unknown = Assert.Throws<InvalidRequestException>(() => availability.EnsureUsable("gpt-9"));
+        var locked = Assert.Throws<InvalidRequestException>(() => availability.EnsureUsable("gpt-5.3-codex-spark"));
+
+        Assert.Equal("model: 'gpt-9' is not in the ChatGPT Codex model catalogue. Models this account can use: gpt-5.5.", unknown.Message);
+        Assert.Contains("not available on the 'plus' plan", locked.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Availability_NeverBlocks_OnTheFallbackTable()
+    {
+        _upstream.Respond(HttpStatusCode.ServiceUnavailable, "");
+        using var catalog = NewCatalog();
+        await catalog.GetAsync(TestContext.Current.CancellationToken);
+
+        new ModelAvailability(catalog).EnsureUsable("some-future-model");
+    }
+
+    [Fact]
+    public async Task ModelList_HasClaudeNamesWithTargets_AndListedModelsWithRealWindows()
+    {
+        _upstream.Respond(HttpStatusCode.OK, CatalogJson);
+        using var catalog = NewCatalog(plan: "pro");
+
+        var entries = ModelsEndpoint.Entries(await catalog.GetAsync(TestContext.Current.CancellationToken), new ModelMappingOptions { HaikuModel = "gpt-5.3-codex-spark" });
+
+        var opus = Assert.Single(entries, e => e.Id == "claude-opus-4-8");
+        Assert.Equal(("gpt-5.5", "high", 272_000), (opus.MapsTo, opus.Effort, opus.MaxInputTokens));
+        var haiku = Assert.Single(entries, e => e.Id == "claude-haiku-4-5-20251001");
+        Assert.Equal(("gpt-5.3-codex-spark", 128_000), (haiku.MapsTo, haiku.MaxInputTokens));
+        Assert.Contains(entries, e => e.Id == "gpt-5.3-codex-spark" && e.DisplayName == "Spark" && e.MapsTo is null);
+        Assert.DoesNotContain(entries, e => e.Id == "codex-auto-review");
+        Assert.All(entries, e => Assert.Equal("model", e.Type));
+    }
+
+    public void Dispose() => _upstream.Dispose();
+
+    private ModelCatalog NewCatalog(string? plan = null) => new(
+        new HttpClient(_upstream, disposeHandler: false),
+        new ProxyOptions { CodexBaseUrl = new Uri("https://chatgpt.test/backend-api") },
+        new Credentials(plan),
+        _time,
+        NullLogger<ModelCatalog>.Instance);
+
+    private sealed class Credentials(string? plan) : ICodexCredentials
+    {
+        public static readonly string Token = Jwt(null);
+
+        private readonly string _token = Jwt(plan);
+
+        public bool HasLogin => true;
+
+        public ValueTask<CodexCredential> GetAsync(CancellationToken cancellationToken) => new(new CodexCredential(_token, "acct-1"));
+
+        public ValueTask<CodexCredential> RecoverFromUnauthorizedAsync(CodexCredential rejected, CancellationToken cancellationToken) =>
+            GetAsync(cancellationToken);
+
+        private static string Jwt(string? plan)
+        {
+            var claims = plan is null ? "{}" : $$$"""{"https://api.openai.com/auth":{"chatgpt_plan_type":"{{{plan}}}"}}""";
+            return $"e30.{Convert.ToBase64String(Encoding.UTF8.GetBytes(claims)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}.sig";
+        }
+    }
+
+    internal sealed record SeenRequest(string Uri, string? Authorization, string? AccountId, string? IfNoneMatch);
+
+    private sealed class StubHandler : HttpMessageHandler
+    {
+        private (HttpStatusCode Status, string Body, string? ETag) _next;
+
+        public List<SeenRequest> Requests { get; } = [];
+
+        public bool Hang { get; set; }
+
+        public void Respond(HttpStatusCode status, string body, string? etag = null) => _next = (status, body, etag);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(new SeenRequest(
+                request.RequestUri!.AbsoluteUri,
+                request.Headers.Authorization?.ToString(),
+                request.Headers.TryGetValues("chatgpt-account-id", out var account) ? account.Single() : null,
+                request.Headers.TryGetValues("If-None-Match", out var tag) ? tag.Single() : null));
+            if (Hang)
+            {
+                return WaitForCancellationAsync(cancellationToken);
+            }
+
+            var response = new HttpResponseMessage(_next.Status) { Content = new StringContent(_next.Body, Encoding.UTF8, "application/json") };
+            if (_next.ETag is { } etag)
+            {
+                response.Headers.TryAddWithoutValidation("ETag", etag);
+            }
+
+            return Task.FromResult(response);
+        }
+
+        private static async Task<HttpResponseMessage> WaitForCancellationAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+}
