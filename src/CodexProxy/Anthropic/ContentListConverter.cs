@@ -27,9 +27,16 @@ internal sealed class ContentListConverter : JsonConverter<IReadOnlyList<Content
                         continue;
                     }
 
-                    var block = JsonSerializer.Deserialize(ref reader, AnthropicJsonContext.Default.ContentBlock)
-                        ?? throw new JsonException("A content block must be an object, not null.");
-                    blocks.Add(block);
+                    try
+                    {
+                        var block = JsonSerializer.Deserialize(ref reader, AnthropicJsonContext.Default.ContentBlock)
+                            ?? throw new JsonException("A content block must be an object, not null.");
+                        blocks.Add(block);
+                    }
+                    catch (JsonException e)
+                    {
+                        throw ContentBlockJsonException.Wrap(blocks.Count, e);
+                    }
                 }
 
                 return blocks;

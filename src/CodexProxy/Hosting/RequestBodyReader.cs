@@ -32,8 +32,12 @@ internal static class RequestBodyReader
         }
         catch (JsonException e)
         {
-            // Inside content blocks the path is relative to the block (its converter reads blocks one by one).
             var path = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+            if (e is ContentBlockJsonException block)
+            {
+                path += block.RelativePath;
+            }
+
             throw new InvalidRequestException($"Invalid JSON at {path}: {Describe(e)}");
         }
         catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)

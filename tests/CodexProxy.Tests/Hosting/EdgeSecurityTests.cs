@@ -120,7 +120,8 @@ public sealed class EdgeSecurityTests
 
     [Theory]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":"many","messages":[]}""", "max_tokens")]
-    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":7}]}]}""", "at text")]
+    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":7}]}]}""", "at messages[0].content[0].text")]
+    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":[]}]}]}]}""", "at messages[0].content[1].content[0].text")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"hi"}""", "messages")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":7,"content":"hi"}]}""", "messages[0].role")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[null],"tools":[null]}""", "unexpected shape")]
