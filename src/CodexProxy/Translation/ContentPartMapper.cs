@@ -34,13 +34,17 @@ internal static class ContentPartMapper
             case "text":
                 return string.IsNullOrEmpty(source.Data) ? [] : [new CodexInputText(source.Data)];
             case "content":
-                return FromContentSource(source.Content ?? [], $"{path}.source.content");
+                return ToParts(source.Content ?? [], $"{path}.source.content", "document", allowDocuments: false);
             default:
                 throw new InvalidRequestException($"{path}.source.type: unsupported document source '{source.Type}'");
         }
     }
 
-    private static List<CodexContentPart> FromContentSource(IReadOnlyList<ContentBlock> blocks, string path)
+    /// <summary>
+    /// The blocks nested in a <c>tool_result</c> or a <c>content</c> document → parts: empty text is dropped,
+    /// images are mapped, documents only where <paramref name="allowDocuments"/> (a document cannot nest another).
+    /// </summary>
+    public static List<CodexContentPart> ToParts(IReadOnlyList<ContentBlock> blocks, string path, string container, bool allowDocuments)
     {
         var parts = new List<CodexContentPart>(blocks.Count);
         for (var i = 0; i < blocks.Count; i++)
@@ -56,8 +60,11 @@ internal static class ContentPartMapper
                 case "image":
                     parts.Add(ToImage(inner, $"{path}[{i}]"));
                     break;
+                case "document" when allowDocuments:
+                    parts.AddRange(ToDocumentParts(inner, $"{path}[{i}]"));
+                    break;
                 default:
-                    throw new InvalidRequestException($"{path}[{i}].type: unsupported block type '{inner.Type}' in a document");
+                    throw new InvalidRequestException($"{path}[{i}].type: unsupported block type '{inner.Type}' in a {container}");
             }
         }
 

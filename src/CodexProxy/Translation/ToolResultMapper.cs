@@ -19,41 +19,12 @@ internal static class ToolResultMapper
             throw new InvalidRequestException($"{path}.tool_use_id: is required");
         }
 
-        var parts = ToParts(block.Content ?? [], $"{path}.content");
+        var parts = ContentPartMapper.ToParts(block.Content ?? [], $"{path}.content", "tool_result", allowDocuments: true);
         var isError = block.IsError == true;
         var output = parts.TrueForAll(p => p is CodexInputText)
             ? new CodexFunctionOutput { Text = JoinText(parts, isError) }
             : new CodexFunctionOutput { Parts = MarkFirstText(parts, isError) };
         return new CodexFunctionCallOutputItem(block.ToolUseId, output);
-    }
-
-    private static List<CodexContentPart> ToParts(IReadOnlyList<ContentBlock> blocks, string path)
-    {
-        var parts = new List<CodexContentPart>(blocks.Count);
-        for (var i = 0; i < blocks.Count; i++)
-        {
-            var inner = blocks[i];
-            var innerPath = $"{path}[{i}]";
-            switch (inner.Type)
-            {
-                case "text" when string.IsNullOrEmpty(inner.Text):
-                    break;
-                case "text":
-                    parts.Add(new CodexInputText(inner.Text));
-                    break;
-                case "image":
-                    parts.Add(ContentPartMapper.ToImage(inner, innerPath));
-                    break;
-                case "document":
-                    parts.AddRange(ContentPartMapper.ToDocumentParts(inner, innerPath));
-                    break;
-                default:
-                    throw new InvalidRequestException(
-                        $"{innerPath}.type: unsupported block type '{inner.Type}' in a tool_result");
-            }
-        }
-
-        return parts;
     }
 
     private static string JoinText(List<CodexContentPart> parts, bool isError)

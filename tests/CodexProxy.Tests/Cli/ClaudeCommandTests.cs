@@ -19,7 +19,7 @@ public sealed partial class ClaudeCommandTests
         try
         {
             await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
-            await using var proxy = await CliTestSupport.StartProxyAsync(CliTestSupport.BaseAddress(upstream), Path.Combine(temp.FullName, "home"), ct);
+            await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, Path.Combine(temp.FullName, "home"), ct);
             var port = CliTestSupport.BaseAddress(proxy).Port;
 
             var (exitCode, stdout, stderr) = await CliTestSupport.RunCliAsync(
@@ -46,7 +46,7 @@ public sealed partial class ClaudeCommandTests
         try
         {
             await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
-            await using var proxy = await CliTestSupport.StartProxyAsync(CliTestSupport.BaseAddress(upstream), Path.Combine(temp.FullName, "home"), ct);
+            await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, Path.Combine(temp.FullName, "home"), ct);
             var port = CliTestSupport.BaseAddress(proxy).Port;
 
             // After "--" even options the launcher would otherwise claim go to claude, which rejects this one.

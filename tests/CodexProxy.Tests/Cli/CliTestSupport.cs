@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using CodexProxy.Hosting;
+using CodexProxy.Tests.Fakes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -16,21 +14,12 @@ namespace CodexProxy.Tests.Cli;
 /// <summary>Shared rig for the CLI tests: a canned Codex upstream, an in-process proxy, and child-process runs.</summary>
 internal static class CliTestSupport
 {
-    /// <summary>A loopback server answering every <c>POST /codex/responses</c> with the <c>text.sse</c> transcript.</summary>
-    public static async Task<WebApplication> StartCannedUpstreamAsync(CancellationToken cancellationToken)
+    /// <summary>The fake Codex backend answering every request with the <c>text.sse</c> transcript.</summary>
+    public static async Task<FakeCodexUpstream> StartCannedUpstreamAsync(CancellationToken cancellationToken)
     {
-        var transcript = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Transcripts", "text.sse"), cancellationToken);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.MapPost("/codex/responses", async (HttpContext context) =>
-        {
-            context.Response.ContentType = "text/event-stream";
-            await context.Response.Body.WriteAsync(transcript, context.RequestAborted);
-        });
-        await app.StartAsync(cancellationToken);
-        return app;
+        var upstream = await FakeCodexUpstream.StartAsync(cancellationToken);
+        upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
+        return upstream;
     }
 
     /// <summary>The real proxy on a loopback port, logged in with a placeholder token, talking to <paramref name="upstream"/>.</summary>
@@ -75,13 +64,7 @@ internal static class CliTestSupport
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(
         IEnumerable<string> arguments, IReadOnlyDictionary<string, string> variables, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "chatgpt-codex-proxy.dll"));
         foreach (var argument in arguments)
         {
@@ -102,47 +85,6 @@ internal static class CliTestSupport
             start.Environment[name] = value;
         }
 
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"CLI did not finish within {timeout}.\nstdout:\n{Read(stdout)}\nstderr:\n{Read(stderr)}");
-        }
-
-        process.WaitForExit();
-        return (process.ExitCode, Read(stdout), Read(stderr));
-    }
-
-    private static void Append(StringBuilder target, string? line)
-    {
-        if (line is not null)
-        {
-            lock (target)
-            {
-                target.AppendLine(line);
-            }
-        }
-    }
-
-    private static string Read(StringBuilder source)
-    {
-        lock (source)
-        {
-            return source.ToString();
-        }
+        return await ProcessRunner.RunSplitAsync(start, timeout, cancellationToken);
     }
 }

@@ -22,7 +22,7 @@ public sealed class DoctorTests
         {
             await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
             var home = Path.Combine(temp.FullName, "home");
-            await using var proxy = await CliTestSupport.StartProxyAsync(CliTestSupport.BaseAddress(upstream), home, ct);
+            await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, home, ct);
             var port = CliTestSupport.BaseAddress(proxy).Port;
             var log = Path.Combine(temp.FullName, "proxy.log");
             await File.WriteAllLinesAsync(log, Enumerable.Range(1, 200).Select(i => $"log line {i}"), ct);
@@ -30,7 +30,7 @@ public sealed class DoctorTests
             {
                 ["CHATGPT_CODEX_PROXY_PORT"] = port.ToString(CultureInfo.InvariantCulture),
                 ["CHATGPT_CODEX_PROXY_HOME"] = home,
-                ["CODEX_BASE_URL"] = CliTestSupport.BaseAddress(upstream).ToString(),
+                ["CODEX_BASE_URL"] = upstream.BaseUrl.ToString(),
                 ["ANTHROPIC_BASE_URL"] = $"http://127.0.0.1:{port}",
                 ["ANTHROPIC_API_KEY"] = "dummy",
                 ["LOG_FILE"] = log,

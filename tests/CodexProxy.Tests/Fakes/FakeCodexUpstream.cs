@@ -23,6 +23,7 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
     private readonly List<RecordedRequest> _requests = [];
     private readonly List<(RecordedRequest Request, ErrorScenario Error)> _rejections = [];
     private WebApplication? _app;
+    private int _open;
 
     private FakeCodexUpstream()
     {
@@ -36,6 +37,12 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
     /// <summary>On by default: requests the real backend would refuse get its error instead of a scenario.</summary>
     public bool ValidateRequests { get; set; } = true;
 
+    /// <summary>Served at <c>GET /codex/models</c> when set; otherwise that path is a 404 like any unknown one.</summary>
+    public string? ModelsCatalogue { get; set; }
+
+    /// <summary>Requests whose handler is still running: 0 once every cancelled proxy request reached the fake.</summary>
+    public int OpenRequests => Volatile.Read(ref _open);
+
     public IReadOnlyList<RecordedRequest> Requests
     {
         get
@@ -43,6 +50,18 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
             lock (_gate)
             {
                 return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>How many requests arrived so far: each proxy attempt, retries included, is one.</summary>
+    public int Attempts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _requests.Count;
             }
         }
     }
@@ -67,6 +86,9 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         app.MapPost("/codex/responses", fake.HandleAsync);
+        app.MapGet("/codex/models", () => fake.ModelsCatalogue is { } catalogue
+            ? Results.Text(catalogue, "application/json")
+            : Results.Text("""{"detail":"Not Found"}""", "application/json", statusCode: StatusCodes.Status404NotFound));
         app.MapFallback(static http =>
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -104,14 +126,17 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext http)
     {
-        var request = await RecordAsync(http.Request);
+        Interlocked.Increment(ref _open);
+        RecordedRequest? request = null;
         try
         {
+            request = await RecordAsync(http.Request);
             var rejection = ValidateRequests ? CodexRequestValidator.Validate(request) : null;
             UpstreamScenario scenario;
             lock (_gate)
             {
                 _requests.Add(request);
+                request.Number = _requests.Count;
                 if (rejection is not null)
                 {
                     _rejections.Add((request, rejection));
@@ -132,9 +157,14 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
         {
             // The proxy hung up (e.g. its client went away during a stall).
         }
+        catch (IOException)
+        {
+            // Same, noticed while reading or writing.
+        }
         finally
         {
-            request.MarkResponseFinished();
+            request?.MarkResponseFinished();
+            Interlocked.Decrement(ref _open);
         }
     }
 
@@ -171,6 +201,7 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
     {
         ErrorScenario error => WriteErrorAsync(http.Response, error),
         SseScenario sse => StreamAsync(http, sse),
+        ScriptScenario script => script.Run(http),
         _ => throw new InvalidOperationException($"Unknown scenario {scenario.GetType().Name}."),
     };
 

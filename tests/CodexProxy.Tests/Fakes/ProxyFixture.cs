@@ -49,6 +49,7 @@ internal sealed class ProxyFixture : IAsyncDisposable
         bool loggedIn = true,
         Action<WebApplicationBuilder>? configure = null,
         Uri? authBaseUrl = null,
+        Func<ProxyOptions, ProxyOptions>? adjust = null,
         CancellationToken cancellationToken = default)
     {
         var home = Directory.CreateTempSubdirectory("codex-proxy-e2e-").FullName;
@@ -68,6 +69,7 @@ internal sealed class ProxyFixture : IAsyncDisposable
             CodexBaseUrl = codexBaseUrl,
             AuthBaseUrl = authBaseUrl ?? UnreachableUrl(),
         };
+        options = adjust?.Invoke(options) ?? options;
         var app = ProxyApp.Create(options, builder =>
         {
             builder.Logging.ClearProviders();

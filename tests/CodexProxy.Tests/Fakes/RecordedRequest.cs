@@ -8,6 +8,9 @@ internal sealed class RecordedRequest
 {
     private readonly TaskCompletionSource _responseFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>1-based arrival order at the fake, i.e. the attempt number.</summary>
+    public int Number { get; internal set; }
+
     public required string Method { get; init; }
 
     public required string Path { get; init; }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace CodexProxy.Tests.Fakes;
 
 /// <summary>What <see cref="FakeCodexUpstream"/> answers to one request.</summary>
@@ -7,8 +9,15 @@ internal abstract record UpstreamScenario
     public static SseScenario Transcript(string name) =>
         new(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Transcripts", "Scenarios", name)));
 
+    /// <summary>Replays a golden transcript, <c>Transcripts/{name}</c>, shared with the stream translator tests.</summary>
+    public static SseScenario Golden(string name) =>
+        new(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Transcripts", name)));
+
     /// <summary>Decides per request, e.g. so a tool loop's second call gets a different answer.</summary>
     public static DynamicScenario Dynamic(Func<RecordedRequest, UpstreamScenario> responder) => new(responder);
+
+    /// <summary>Writes the answer itself (raw bytes, stalls, aborts); see <see cref="UpstreamScript"/>.</summary>
+    public static ScriptScenario Script(Func<HttpContext, Task> run) => new(run);
 }
 
 /// <summary>A <c>text/event-stream</c> answer. Events are the blank-line separated blocks of <see cref="Sse"/>.</summary>
@@ -48,3 +57,6 @@ internal sealed record ErrorScenario(int Status, string Body, string ContentType
 }
 
 internal sealed record DynamicScenario(Func<RecordedRequest, UpstreamScenario> Responder) : UpstreamScenario;
+
+/// <summary>An answer the test writes itself, for faults the other scenarios cannot express.</summary>
+internal sealed record ScriptScenario(Func<HttpContext, Task> Run) : UpstreamScenario;

@@ -1,69 +1,42 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using CodexProxy.Auth;
-using CodexProxy.Hosting;
+using CodexProxy.Tests.Fakes;
 using CodexProxy.Translation;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace CodexProxy.Tests.Hosting;
 
-/// <summary>Issue #4 end to end: the real proxy in front of a small scripted upstream that replays a transcript and
-/// records what it was sent (web search, PDFs, cached-token reporting, calibration, the model check).</summary>
+/// <summary>Issue #4 end to end: the real proxy in front of the fake upstream replaying a golden transcript,
+/// checking what it was sent (web search, PDFs, cached-token reporting, calibration, the model check).</summary>
 public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
 {
     private const string Catalogue = """{"models":[{"slug":"gpt-5.5","visibility":"list","context_window":272000},{"slug":"gpt-5.4-mini","visibility":"list"}]}""";
 
-    private readonly List<string> _upstreamBodies = [];
-    private WebApplication? _upstream;
-    private WebApplication? _proxy;
-    private HttpClient? _client;
+    private FakeCodexUpstream? _upstream;
+    private ProxyFixture? _proxy;
     private string _transcript = "text.sse";
-    private bool _serveCatalogue;
+
+    private List<string> UpstreamBodies => [.. _upstream!.Requests.Select(static r => r.BodyText)];
 
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _upstream = builder.Build();
-        _upstream.MapPost("/backend-api/codex/responses", async (HttpContext http) =>
-        {
-            using var reader = new StreamReader(http.Request.Body);
-            _upstreamBodies.Add(await reader.ReadToEndAsync(http.RequestAborted));
-            http.Response.ContentType = "text/event-stream";
-            await http.Response.SendFileAsync(Path.Combine(AppContext.BaseDirectory, "Transcripts", _transcript), http.RequestAborted);
-        });
-        _upstream.MapGet("/backend-api/codex/models", () => _serveCatalogue ? Results.Text(Catalogue, "application/json") : Results.NotFound());
-        await _upstream.StartAsync(ct);
-
-        var options = new ProxyOptions
-        {
-            Port = 0,
-            CodexBaseUrl = new Uri(Address(_upstream) + "backend-api"),
-            Home = Path.Combine(Path.GetTempPath(), $"cxp-test-{Guid.NewGuid():N}"),
-        };
-        _proxy = ProxyApp.Create(options, b => b.Services.AddSingleton<ICodexCredentials>(new FixedLogin()));
-        await _proxy.StartAsync(ct);
-        _client = new HttpClient { BaseAddress = new Uri(Address(_proxy)) };
+        _upstream = await FakeCodexUpstream.StartAsync(ct);
+        _upstream.Responder = _ => UpstreamScenario.Golden(_transcript);
+        _proxy = await ProxyFixture.StartAsync(_upstream, ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _client?.Dispose();
-        foreach (var app in new[] { _proxy, _upstream })
+        if (_proxy is not null)
         {
-            if (app is not null)
-            {
-                await app.StopAsync(TestContext.Current.CancellationToken);
-                await app.DisposeAsync();
-            }
+            await _proxy.DisposeAsync();
+        }
+
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
         }
     }
 
@@ -81,7 +54,7 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
 
         var answer = await PostAsync("/v1/messages?beta=true", body, "s-web");
 
-        using var sent = JsonDocument.Parse(Assert.Single(_upstreamBodies));
+        using var sent = JsonDocument.Parse(Assert.Single(UpstreamBodies));
         Assert.Equal("web_search", sent.RootElement.GetProperty("tools")[0].GetProperty("type").GetString());
         Assert.Contains("\"type\":\"server_tool_use\"", answer, StringComparison.Ordinal);
         Assert.Contains("\"type\":\"web_search_tool_result\"", answer, StringComparison.Ordinal);
@@ -105,7 +78,7 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
               {"role":"user","content":"And .NET 11?"}]}
             """, "s-web2");
 
-        using var second = JsonDocument.Parse(_upstreamBodies[1]);
+        using var second = JsonDocument.Parse(UpstreamBodies[1]);
         var items = second.RootElement.GetProperty("input").EnumerateArray().ToList();
         Assert.Equal(["user", "assistant", "user"], items.Select(i => i.GetProperty("role").GetString()));
         Assert.Contains(".NET 10 was released", items[1].GetRawText(), StringComparison.Ordinal);
@@ -124,7 +97,7 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
 
         await PostAsync("/v1/messages", body, "s-pdf");
 
-        using var sent = JsonDocument.Parse(Assert.Single(_upstreamBodies));
+        using var sent = JsonDocument.Parse(Assert.Single(UpstreamBodies));
         var parts = sent.RootElement.GetProperty("input")[0].GetProperty("content");
         Assert.Equal("input_file", parts[0].GetProperty("type").GetString());
         Assert.Equal("spec.pdf", parts[0].GetProperty("filename").GetString());
@@ -167,11 +140,11 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task ModelMissingFromTheFetchedCatalogue_Is400ListingUsableModels_BeforeAnythingIsSent()
     {
-        _serveCatalogue = true;
+        _upstream!.ModelsCatalogue = Catalogue;
         var ct = TestContext.Current.CancellationToken;
-        using var models = await _client!.GetAsync(new Uri("/v1/models", UriKind.Relative), ct);
+        using var models = await _proxy!.Client.GetAsync(new Uri("/v1/models", UriKind.Relative), ct);
 
-        using var response = await _client.PostAsync(
+        using var response = await _proxy.Client.PostAsync(
             new Uri("/v1/messages", UriKind.Relative),
             new StringContent("""{"model":"gpt-9-turbo","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
             ct);
@@ -180,7 +153,7 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
         var error = await response.Content.ReadAsStringAsync(ct);
         Assert.Contains("invalid_request_error", error, StringComparison.Ordinal);
         Assert.Contains("Models this account can use: gpt-5.5, gpt-5.4-mini.", error, StringComparison.Ordinal);
-        Assert.Empty(_upstreamBodies);
+        Assert.Empty(UpstreamBodies);
     }
 
     private async Task<string> PostAsync(string path, string body, string session)
@@ -190,22 +163,9 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("X-Claude-Code-Session-Id", session);
-        using var response = await _client!.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await _proxy!.Client.SendAsync(request, TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, text);
         return text;
-    }
-
-    private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
-
-    private sealed class FixedLogin : ICodexCredentials
-    {
-        public bool HasLogin => true;
-
-        public ValueTask<CodexCredential> GetAsync(CancellationToken cancellationToken) => new(new CodexCredential("e30.e30.sig", "acct-1"));
-
-        public ValueTask<CodexCredential> RecoverFromUnauthorizedAsync(CodexCredential rejected, CancellationToken cancellationToken) =>
-            GetAsync(cancellationToken);
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Xunit;
-using static CodexProxy.Tests.Hosting.FaultUpstream;
+using static CodexProxy.Tests.Fakes.UpstreamScript;
 
 namespace CodexProxy.Tests.Hosting;
 
@@ -23,7 +23,7 @@ public sealed class FaultMatrixTests
         int upstreamStatus, string upstreamBody, int status, string errorType, int attempts)
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = (http, _) => WriteErrorAsync(http, upstreamStatus, upstreamBody);
+        proxy.Script = (http, _) => WriteErrorAsync(http, upstreamStatus, upstreamBody);
 
         foreach (var stream in new[] { true, false })
         {
@@ -39,7 +39,7 @@ public sealed class FaultMatrixTests
     public async Task UsageLimit429_IsNeverRetriedAndTellsClaudeCodeNotTo()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = (http, _) => WriteErrorAsync(http, 429,
+        proxy.Script = (http, _) => WriteErrorAsync(http, 429,
             """{"error":{"type":"usage_limit_reached","message":"limit","resets_in_seconds":90}}""");
 
         using var response = await proxy.Client.SendAsync(ProxyRequests.Post(ProxyRequests.Body(true)), TestContext.Current.CancellationToken);
@@ -53,7 +53,7 @@ public sealed class FaultMatrixTests
     public async Task TransientFailures_ThenSuccess_AreInvisibleToTheClient()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = (http, attempt) => attempt switch
+        proxy.Script = (http, attempt) => attempt switch
         {
             1 => WriteErrorAsync(http, 503, "{}"),
             2 => WriteSseAsync(http, Created, Failed("server_is_overloaded")),
@@ -79,7 +79,7 @@ public sealed class FaultMatrixTests
     public async Task ResponseFailedBeforeOutput_IsAnsweredWithAStatus(string code, int status, string errorType, int attempts)
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = (http, _) => WriteSseAsync(http, Created, Failed(code));
+        proxy.Script = (http, _) => WriteSseAsync(http, Created, Failed(code));
 
         var (actualStatus, actualType, body) = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(true));
 
@@ -110,7 +110,7 @@ public sealed class FaultMatrixTests
     public async Task HeadersNeverArriving_TimesOutWith504()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = (http, _) => Task.Delay(Timeout.Infinite, http.RequestAborted);
+        proxy.Script = (http, _) => Task.Delay(Timeout.Infinite, http.RequestAborted);
 
         var (status, errorType, _) = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(false));
 
@@ -123,7 +123,7 @@ public sealed class FaultMatrixTests
     public async Task InvalidEncryptedContent_DropsReasoningAndRetriesOnceTransparently()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = (http, attempt) => attempt == 1
+        proxy.Script = (http, attempt) => attempt == 1
             ? WriteErrorAsync(http, 400, """{"error":{"message":"The encrypted content gAAA could not be verified.","type":"invalid_request_error","code":"invalid_encrypted_content"}}""")
             : WriteSseAsync(http, TextTurn("fine"));
         var body = """{"model":"claude-sonnet-4-5","max_tokens":100,"stream":false,"messages":[{"role":"user","content":"a"},{"role":"assistant","content":[{"type":"thinking","thinking":"t","signature":"cxp1.rs_1.gAAAAABforeign"},{"type":"text","text":"b"}]},{"role":"user","content":"c"}]}""";
@@ -133,15 +133,15 @@ public sealed class FaultMatrixTests
         Assert.Equal(200, status);
         Assert.Contains("fine", answer, StringComparison.Ordinal);
         Assert.Equal(2, proxy.Upstream.Attempts);
-        Assert.Contains("\"type\":\"reasoning\"", proxy.Upstream.Bodies[0], StringComparison.Ordinal);
-        Assert.DoesNotContain("\"type\":\"reasoning\"", proxy.Upstream.Bodies[1], StringComparison.Ordinal);
+        Assert.Contains("\"type\":\"reasoning\"", proxy.Upstream.Requests[0].BodyText, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"type\":\"reasoning\"", proxy.Upstream.Requests[1].BodyText, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task InvalidEncryptedContentWithoutReasoning_IsA400NotALoop()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = (http, _) => WriteErrorAsync(http, 400,
+        proxy.Script = (http, _) => WriteErrorAsync(http, 400,
             """{"error":{"message":"could not be verified","type":"invalid_request_error","code":"invalid_encrypted_content"}}""");
 
         var (status, errorType, _) = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(false));

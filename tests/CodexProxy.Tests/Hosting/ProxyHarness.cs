@@ -3,42 +3,44 @@ using CodexProxy.Auth;
 using CodexProxy.Codex;
 using CodexProxy.Hosting;
 using CodexProxy.Logging;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using CodexProxy.Tests.Fakes;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Xunit;
+using static CodexProxy.Tests.Fakes.UpstreamScript;
 
 namespace CodexProxy.Tests.Hosting;
 
-/// <summary>The real proxy on 127.0.0.1:0 in front of a <see cref="FaultUpstream"/>, with captured log sinks,
-/// fixed credentials and millisecond retry delays.</summary>
+/// <summary>A <see cref="ProxyFixture"/> in front of a <see cref="FakeCodexUpstream"/> that runs <see cref="Script"/>
+/// for every attempt, with captured log sinks, fixed credentials and millisecond retry delays.</summary>
 internal sealed class ProxyHarness : IAsyncDisposable
 {
     public const string AccessToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLWtub3duLXRva2VuIn0.c2lnbmF0dXJlLWtub3duLXZhbHVl";
 
-    private readonly WebApplication _app;
-    private readonly string _directory;
+    private readonly ProxyFixture _proxy;
 
-    private ProxyHarness(WebApplication app, FaultUpstream upstream, StringWriter console, string directory, HttpClient client)
+    private ProxyHarness(ProxyFixture proxy, FakeCodexUpstream upstream, StringWriter console)
     {
-        _app = app;
+        _proxy = proxy;
         Upstream = upstream;
         Console = console;
-        _directory = directory;
-        Client = client;
+        upstream.Responder = request => UpstreamScenario.Script(http => Script(http, request.Number));
     }
 
-    public FaultUpstream Upstream { get; }
+    /// <summary>Writes the answer to each attempt (1-based number); a plain text turn by default.</summary>
+    public Func<HttpContext, int, Task> Script { get; set; } = static (http, _) => WriteSseAsync(http, TextTurn("Hello"));
+
+    public FakeCodexUpstream Upstream { get; }
 
     public StringWriter Console { get; }
 
-    public HttpClient Client { get; }
+    public HttpClient Client => _proxy.Client;
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _proxy.Services;
 
-    public string LogFile => Path.Combine(_directory, "proxy.log");
+    public string LogFile => Path.Combine(_proxy.Home, "proxy.log");
 
     /// <summary>The log file as written so far (each line is flushed as it is logged).</summary>
     public async Task<string> ReadLogFileAsync()
@@ -50,37 +52,37 @@ internal sealed class ProxyHarness : IAsyncDisposable
 
     public static async Task<ProxyHarness> StartAsync(Func<ProxyOptions, ProxyOptions>? adjust = null, Uri? upstreamOverride = null)
     {
-        var upstream = await FaultUpstream.StartAsync();
-        var directory = Directory.CreateTempSubdirectory("cxp-test-").FullName;
-        var options = new ProxyOptions
-        {
-            Port = 0,
-            CodexBaseUrl = upstreamOverride ?? upstream.BaseUrl,
-            Home = directory,
-            LogFile = Path.Combine(directory, "proxy.log"),
-            UpstreamIdleTimeout = TimeSpan.FromSeconds(1),
-        };
-        options = adjust?.Invoke(options) ?? options;
+        var ct = TestContext.Current.CancellationToken;
+        var upstream = await FakeCodexUpstream.StartAsync(ct);
+        upstream.ValidateRequests = false;
         var console = new StringWriter(new StringBuilder());
-        var app = ProxyApp.Create(options, builder =>
-        {
-            builder.Services.Replace(ServiceDescriptor.Singleton<ICodexCredentials>(new FixedCredentials()));
-            builder.Services.Replace(ServiceDescriptor.Singleton(new LogSinks(TextWriter.Synchronized(console), options.LogFile)));
-            builder.Services.Replace(ServiceDescriptor.Singleton(new UpstreamRetryPolicy(3, TimeSpan.FromMilliseconds(2))));
-        });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-        return new ProxyHarness(app, upstream, console, directory, client);
+        var logFile = "";
+        var proxy = await ProxyFixture.StartAsync(
+            upstreamOverride ?? upstream.BaseUrl,
+            loggedIn: false,
+            configure: builder =>
+            {
+                builder.Services.Replace(ServiceDescriptor.Singleton<ICodexCredentials>(new FixedCredentials()));
+                // ProxyFixture silences logging; these tests read the proxy's own sinks, so put its provider back.
+                builder.Services.Replace(ServiceDescriptor.Singleton(new LogSinks(TextWriter.Synchronized(console), logFile)));
+                builder.Services.AddSingleton<ILoggerProvider, ProxyLoggerProvider>();
+                builder.Services.Replace(ServiceDescriptor.Singleton(new UpstreamRetryPolicy(3, TimeSpan.FromMilliseconds(2))));
+            },
+            adjust: options =>
+            {
+                options = options with { LogFile = Path.Combine(options.Home, "proxy.log"), UpstreamIdleTimeout = TimeSpan.FromSeconds(1) };
+                options = adjust?.Invoke(options) ?? options;
+                logFile = options.LogFile;
+                return options;
+            },
+            cancellationToken: ct);
+        return new ProxyHarness(proxy, upstream, console);
     }
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
-        await _app.StopAsync(CancellationToken.None);
-        await _app.DisposeAsync();
+        await _proxy.DisposeAsync();
         await Upstream.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
     }
 
     private sealed class FixedCredentials : ICodexCredentials

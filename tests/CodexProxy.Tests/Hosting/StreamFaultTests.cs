@@ -1,5 +1,5 @@
 using Xunit;
-using static CodexProxy.Tests.Hosting.FaultUpstream;
+using static CodexProxy.Tests.Fakes.UpstreamScript;
 
 namespace CodexProxy.Tests.Hosting;
 
@@ -17,7 +17,7 @@ public sealed class StreamFaultTests
     public async Task ResetMidStream_EndsWithApiErrorEventAndNoRetry()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = async (http, _) =>
+        proxy.Script = async (http, _) =>
         {
             await WriteSseAsync(http, Opening);
             // A reset discards bytes the proxy has not read yet; let the opening arrive first, so the fault
@@ -38,7 +38,7 @@ public sealed class StreamFaultTests
     public async Task IdleStallAfterOutput_EndsWithTimeoutErrorEvent()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = async (http, _) =>
+        proxy.Script = async (http, _) =>
         {
             await WriteSseAsync(http, Opening);
             await Task.Delay(Timeout.Infinite, http.RequestAborted);
@@ -56,7 +56,7 @@ public sealed class StreamFaultTests
     {
         await using var proxy = await ProxyHarness.StartAsync();
         var turn = TextTurn("whole");
-        proxy.Upstream.Script = (http, _) => WriteSseAsync(http, [turn[0], "{not json at all", turn[1], turn[2], "\u0001garbage", turn[3], turn[4]]);
+        proxy.Script = (http, _) => WriteSseAsync(http, [turn[0], "{not json at all", turn[1], turn[2], "\u0001garbage", turn[3], turn[4]]);
 
         var (status, _, body) = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(true));
 
@@ -69,7 +69,7 @@ public sealed class StreamFaultTests
     public async Task TruncatedJsonThenEof_AfterOutput_EndsWithApiErrorEvent()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = async (http, _) =>
+        proxy.Script = async (http, _) =>
         {
             await WriteSseAsync(http, Opening);
             await WriteEventAsync(http, """{"type":"response.output_text.delta","item_id":"msg_1","del""");
@@ -89,7 +89,7 @@ public sealed class StreamFaultTests
     public async Task ResponseFailedAfterOutput_IsAnErrorEventNeverARetry(string code, string errorType)
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = (http, _) => WriteSseAsync(http, [.. Opening, Failed(code)]);
+        proxy.Script = (http, _) => WriteSseAsync(http, [.. Opening, Failed(code)]);
 
         var (status, _, body) = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(true));
 
@@ -102,7 +102,7 @@ public sealed class StreamFaultTests
     public async Task ResponseIncomplete_IsANormalEndWithMaxTokens()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = (http, _) => WriteSseAsync(http,
+        proxy.Script = (http, _) => WriteSseAsync(http,
         [
             .. Opening,
             """{"type":"response.incomplete","response":{"id":"resp_1","status":"incomplete","incomplete_details":{"reason":"max_output_tokens"},"usage":{"input_tokens":5,"output_tokens":9}}}""",
@@ -119,7 +119,7 @@ public sealed class StreamFaultTests
     {
         await using var proxy = await ProxyHarness.StartAsync(o => o with { UpstreamIdleTimeout = TimeSpan.FromMinutes(5) });
         var reachedUpstream = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        proxy.Upstream.Script = async (http, _) =>
+        proxy.Script = async (http, _) =>
         {
             await WriteSseAsync(http, Opening);
             reachedUpstream.TrySetResult();
@@ -135,7 +135,7 @@ public sealed class StreamFaultTests
     public async Task ManyAbortedStreams_LeaveNoUpstreamRequestOpen()
     {
         await using var proxy = await ProxyHarness.StartAsync(o => o with { UpstreamIdleTimeout = TimeSpan.FromMinutes(5) });
-        proxy.Upstream.Script = async (http, _) =>
+        proxy.Script = async (http, _) =>
         {
             await WriteSseAsync(http, Opening);
             await Task.Delay(Timeout.Infinite, http.RequestAborted);

@@ -1,12 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using CodexProxy.Auth;
 using CodexProxy.Hosting;
+using CodexProxy.Tests.Fakes;
 using CodexProxy.Translation;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -16,30 +13,18 @@ namespace CodexProxy.Tests.Hosting;
 /// table answers.</summary>
 public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
 {
-    private WebApplication? _app;
-    private HttpClient? _client;
+    private ProxyFixture? _proxy;
 
-    public async ValueTask InitializeAsync()
-    {
-        var options = new ProxyOptions
-        {
-            Port = 0,
-            CodexBaseUrl = new Uri("http://127.0.0.1:9/backend-api"),
-            Home = Path.Combine(Path.GetTempPath(), $"cxp-test-{Guid.NewGuid():N}"),
-        };
-        _app = ProxyApp.Create(options, builder => builder.Services.AddSingleton<ICodexCredentials>(new NoLogin()));
-        await _app.StartAsync(TestContext.Current.CancellationToken);
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
-    }
+    private HttpClient Client => _proxy!.Client;
+
+    public async ValueTask InitializeAsync() =>
+        _proxy = await ProxyFixture.StartAsync(ProxyFixture.UnreachableUrl(), loggedIn: false, cancellationToken: TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        _client?.Dispose();
-        if (_app is not null)
+        if (_proxy is not null)
         {
-            await _app.StopAsync(TestContext.Current.CancellationToken);
-            await _app.DisposeAsync();
+            await _proxy.DisposeAsync();
         }
     }
 
@@ -62,7 +47,7 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
         const string Body = """{"model":"gpt-5.5","system":"You are Claude Code.","messages":[{"role":"user","content":"Summarise the repository layout."}]}""";
         var sent = Tests.Translation.MapperTestSupport.Map(Body, sessionId: "sess-9").Body;
         var local = TokenCounter.Count(sent);
-        _app!.Services.GetRequiredService<TokenCalibration>().Record(sent, local * 3 / 2);
+        _proxy!.Services.GetRequiredService<TokenCalibration>().Record(sent, local * 3 / 2);
 
         using var calibrated = await PostAsync("/v1/messages/count_tokens", Body, session: "sess-9");
         using var other = await PostAsync("/v1/messages/count_tokens", Body, session: "sess-other");
@@ -83,7 +68,7 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Models_ListsClaudeAliasesAndFallbackModels_InAnthropicFormat()
     {
-        using var document = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/v1/models?limit=1000", UriKind.Relative), TestContext.Current.CancellationToken));
+        using var document = JsonDocument.Parse(await Client.GetStringAsync(new Uri("/v1/models?limit=1000", UriKind.Relative), TestContext.Current.CancellationToken));
         var root = document.RootElement;
         var data = root.GetProperty("data").EnumerateArray().ToList();
 
@@ -101,9 +86,9 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Models_Paginates_WithLimitAndAfterId()
     {
-        using var first = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/v1/models?limit=2", UriKind.Relative), TestContext.Current.CancellationToken));
+        using var first = JsonDocument.Parse(await Client.GetStringAsync(new Uri("/v1/models?limit=2", UriKind.Relative), TestContext.Current.CancellationToken));
         var lastId = first.RootElement.GetProperty("last_id").GetString();
-        using var second = JsonDocument.Parse(await _client.GetStringAsync(new Uri($"/v1/models?limit=2&after_id={lastId}", UriKind.Relative), TestContext.Current.CancellationToken));
+        using var second = JsonDocument.Parse(await Client.GetStringAsync(new Uri($"/v1/models?limit=2&after_id={lastId}", UriKind.Relative), TestContext.Current.CancellationToken));
 
         Assert.True(first.RootElement.GetProperty("has_more").GetBoolean());
         Assert.Equal(2, first.RootElement.GetProperty("data").GetArrayLength());
@@ -114,8 +99,8 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
     public async Task ModelById_ResolvesAnyClaudeName_And404sUnknownOnes()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var dated = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/v1/models/claude-haiku-4-5", UriKind.Relative), ct));
-        using var missing = await _client.GetAsync(new Uri("/v1/models/llama-3", UriKind.Relative), ct);
+        using var dated = JsonDocument.Parse(await Client.GetStringAsync(new Uri("/v1/models/claude-haiku-4-5", UriKind.Relative), ct));
+        using var missing = await Client.GetAsync(new Uri("/v1/models/llama-3", UriKind.Relative), ct);
 
         Assert.Equal("gpt-5.4-mini", dated.RootElement.GetProperty("maps_to").GetString());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -133,22 +118,12 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
             request.Headers.Add("X-Claude-Code-Session-Id", session);
         }
 
-        return await _client!.SendAsync(request, TestContext.Current.CancellationToken);
+        return await Client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     private static async Task<int> InputTokensAsync(HttpResponseMessage response)
     {
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         return document.RootElement.GetProperty("input_tokens").GetInt32();
-    }
-
-    private sealed class NoLogin : ICodexCredentials
-    {
-        public bool HasLogin => false;
-
-        public ValueTask<CodexCredential> GetAsync(CancellationToken cancellationToken) => throw NotLoggedInException.NoTokens();
-
-        public ValueTask<CodexCredential> RecoverFromUnauthorizedAsync(CodexCredential rejected, CancellationToken cancellationToken) =>
-            throw NotLoggedInException.NoTokens();
     }
 }

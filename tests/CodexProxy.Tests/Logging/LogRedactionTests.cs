@@ -4,7 +4,7 @@ using CodexProxy.Tests.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
-using static CodexProxy.Tests.Hosting.FaultUpstream;
+using static CodexProxy.Tests.Fakes.UpstreamScript;
 
 namespace CodexProxy.Tests.Logging;
 
@@ -43,7 +43,7 @@ public sealed class LogRedactionTests
     {
         await using var proxy = await ProxyHarness.StartAsync(o => o with { ProxyApiKey = ProxyKey, LogLevel = LogLevel.Trace });
         // The upstream echoes secrets back in an error body; the user's prompt carries them too.
-        proxy.Upstream.Script = (http, attempt) => attempt % 2 == 0
+        proxy.Script = (http, attempt) => attempt % 2 == 0
             ? WriteSseAsync(http, TextTurn("ok"))
             : WriteErrorAsync(http, 500, $$"""{"detail":"bad token {{ProxyHarness.AccessToken}} refresh_token={{RefreshToken}}"}""");
         var prompt = $"my tokens: {ProxyHarness.AccessToken} {IdToken} refresh_token={RefreshToken} key {ProxyKey}";
@@ -73,7 +73,7 @@ public sealed class LogRedactionTests
     public async Task EachRequest_IsLoggedInOneLineWithModelsStatusTimingAndTokens()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Upstream.Script = (http, _) => WriteSseAsync(http, TextTurn("ok", inputTokens: 321, outputTokens: 54));
+        proxy.Script = (http, _) => WriteSseAsync(http, TextTurn("ok", inputTokens: 321, outputTokens: 54));
 
         var (status, _, _) = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(true));
         await FaultMatrixTests.WaitUntilAsync(() => CountRequestLines(proxy.Console.ToString()) == 1);

@@ -3,7 +3,7 @@ using System.Text.Json;
 using CodexProxy.Tests.Fakes;
 using Xunit;
 
-namespace CodexProxy.Tests.EndToEnd;
+namespace CodexProxy.Tests.Hosting;
 
 /// <summary>
 /// The real Claude Code CLI (pinned in <c>tests/claude-code</c>), headless, through the proxy to the fake backend:

@@ -5,7 +5,7 @@ using CodexProxy.Tests.Fakes;
 using CodexProxy.Translation;
 using Xunit;
 
-namespace CodexProxy.Tests.EndToEnd;
+namespace CodexProxy.Tests.Hosting;
 
 /// <summary>Plain HttpClient + SseParser against the real proxy and the fake Codex backend.</summary>
 public sealed class RawHttpStreamingTests

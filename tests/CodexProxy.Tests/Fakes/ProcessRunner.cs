@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace CodexProxy.Tests.EndToEnd;
+namespace CodexProxy.Tests.Fakes;
 
 /// <summary>Runs a child process with stdin closed, collecting stdout and stderr; kills its tree on timeout.</summary>
 internal static class ProcessRunner

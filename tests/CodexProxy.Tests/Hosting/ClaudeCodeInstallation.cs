@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using CodexProxy.Tests.Fakes;
 
-namespace CodexProxy.Tests.EndToEnd;
+namespace CodexProxy.Tests.Hosting;
 
 /// <summary>
 /// Finds the pinned Claude Code CLI in <c>tests/claude-code</c>, running <c>npm ci</c> there first when it is

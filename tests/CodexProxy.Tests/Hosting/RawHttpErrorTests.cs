@@ -3,7 +3,7 @@ using System.Text.Json;
 using CodexProxy.Tests.Fakes;
 using Xunit;
 
-namespace CodexProxy.Tests.EndToEnd;
+namespace CodexProxy.Tests.Hosting;
 
 /// <summary>Every row of the README's error table, over real HTTP: status, error type, retry headers, message.</summary>
 public sealed class RawHttpErrorTests

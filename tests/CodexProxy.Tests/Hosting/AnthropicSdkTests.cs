@@ -5,7 +5,7 @@ using Anthropic.Models.Messages;
 using CodexProxy.Tests.Fakes;
 using Xunit;
 
-namespace CodexProxy.Tests.EndToEnd;
+namespace CodexProxy.Tests.Hosting;
 
 /// <summary>The official Anthropic .NET SDK against the proxy: if the SDK parses it, real clients will.</summary>
 public sealed class AnthropicSdkTests
