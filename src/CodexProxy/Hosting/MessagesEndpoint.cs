@@ -18,6 +18,8 @@ internal static class MessagesEndpoint
         CodexUpstream upstream,
         ProxyOptions options,
         TimeProvider time,
+        ModelAvailability availability,
+        TokenCalibration calibration,
         ILogger<CodexClient> logger)
     {
         var cancellationToken = http.RequestAborted;
@@ -31,7 +33,7 @@ internal static class MessagesEndpoint
             var mapped = Map(request, new RequestContext(sessionId, options.Models), logger);
             entry.RequestedModel = mapped.RequestedModel;
             entry.CodexModel = mapped.Body.Model;
-            http.RequestServices.GetRequiredService<ModelAvailability>().EnsureUsable(mapped.Body.Model);
+            availability.EnsureUsable(mapped.Body.Model);
             ProxyLog.Forwarding(logger, mapped.RequestedModel, mapped.Body.Model, request.Stream == true);
             if (logger.IsEnabled(LogLevel.Trace))
             {
@@ -42,7 +44,7 @@ internal static class MessagesEndpoint
             var context = new StreamTranslationContext(NewMessageId(), mapped.RequestedModel, mapped.ToolNames);
             var codexEvents = upstream.StreamAsync(mapped.Body, cancellationToken);
             var events = RecordUsage(StreamTranslator.TranslateAsync(codexEvents, context, cancellationToken), entry, cancellationToken);
-            events = http.RequestServices.GetRequiredService<TokenCalibration>().ObserveAsync(events, mapped.Body, cancellationToken);
+            events = calibration.ObserveAsync(events, mapped.Body, cancellationToken);
             if (request.Stream == true)
             {
                 await writer.WriteAsync(events, cancellationToken);

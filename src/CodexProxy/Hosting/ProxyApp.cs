@@ -10,9 +10,13 @@ namespace CodexProxy.Hosting;
 /// <summary>Builds the web application. Tests call this too, with <c>Port = 0</c> and their own services.</summary>
 internal static class ProxyApp
 {
+    /// <summary>Configuration comes from the environment; watching the working directory (recursively) for
+    /// <c>appsettings.json</c> changes only costs start-up time and inotify watches.</summary>
+    private static readonly string[] NoConfigReload = ["--hostBuilder:reloadConfigOnChange=false"];
+
     public static WebApplication Create(ProxyOptions options, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = NoConfigReload });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

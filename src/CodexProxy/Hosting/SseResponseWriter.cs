@@ -14,6 +14,8 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
 
     private readonly List<StreamEvent> _held = [];
     private long _lastWrite = time.GetTimestamp();
+    private Task _silence = Task.CompletedTask;
+    private Task<bool>? _pending;
 
     public bool HasStarted { get; private set; }
 
@@ -27,24 +29,15 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
         // The silence timer gets its own token so it is released the moment the stream ends.
         using var silenceTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var enumerator = events.GetAsyncEnumerator(cancellationToken);
-        var next = Task.FromResult(false);
         try
         {
-            next = enumerator.MoveNextAsync().AsTask();
-            var silence = Task.Delay(PingInterval, time, silenceTimer.Token);
+            _silence = Task.Delay(PingInterval, time, silenceTimer.Token);
             while (true)
             {
-                if (await Task.WhenAny(next, silence) != next)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    silence = await OnSilenceAsync(silenceTimer.Token);
-                    continue;
-                }
-
                 bool hasEvent;
                 try
                 {
-                    hasEvent = await next;
+                    hasEvent = await NextAsync(enumerator.MoveNextAsync(), silenceTimer.Token, cancellationToken);
                 }
                 catch (Exception e) when (HasStarted && !cancellationToken.IsCancellationRequested)
                 {
@@ -59,15 +52,39 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
                 }
 
                 await OnEventAsync(enumerator.Current, cancellationToken);
-                next = enumerator.MoveNextAsync().AsTask();
             }
         }
         finally
         {
             await silenceTimer.CancelAsync();
-            await DrainAsync(next);
+            if (_pending is { } pending)
+            {
+                await DrainAsync(pending);
+            }
+
             await enumerator.DisposeAsync();
         }
+    }
+
+    /// <summary>Waits for the next event, pinging while the upstream is quiet. Only a real wait races the silence
+    /// timer: an event that is already there costs no task and no <see cref="Task.WhenAny(Task[])"/>.</summary>
+    private async ValueTask<bool> NextAsync(ValueTask<bool> moveNext, CancellationToken silenceToken, CancellationToken cancellationToken)
+    {
+        if (moveNext.IsCompleted)
+        {
+            return await moveNext;
+        }
+
+        var pending = _pending = moveNext.AsTask();
+        while (await Task.WhenAny(pending, _silence) != pending)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _silence = await OnSilenceAsync(silenceToken);
+        }
+
+        var hasEvent = await pending;
+        _pending = null;
+        return hasEvent;
     }
 
     /// <summary>An iterator cannot be disposed while a MoveNext is in flight; a failed write leaves one pending
