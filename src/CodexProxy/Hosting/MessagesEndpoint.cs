@@ -43,8 +43,8 @@ internal static class MessagesEndpoint
 
             var context = new StreamTranslationContext(NewMessageId(), mapped.RequestedModel, mapped.ToolNames);
             var codexEvents = upstream.StreamAsync(mapped.Body, cancellationToken);
-            var events = RecordUsage(StreamTranslator.TranslateAsync(codexEvents, context, cancellationToken), entry, cancellationToken);
-            events = calibration.ObserveAsync(events, mapped.Body, cancellationToken);
+            var translated = StreamTranslator.TranslateAsync(codexEvents, context, cancellationToken);
+            var events = RecordUsage(translated, entry, usage => calibration.Record(mapped.Body, usage), cancellationToken);
             if (request.Stream == true)
             {
                 await writer.WriteAsync(events, cancellationToken);
@@ -93,14 +93,19 @@ internal static class MessagesEndpoint
         }
     }
 
+    /// <summary>One pass over the events sees the final usage for both the request log and the token calibration.</summary>
     private static async IAsyncEnumerable<StreamEvent> RecordUsage(
-        IAsyncEnumerable<StreamEvent> events, RequestLogEntry entry, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<StreamEvent> events,
+        RequestLogEntry entry,
+        Action<AnthropicUsage> calibrate,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var streamEvent in events.WithCancellation(cancellationToken))
         {
             if (streamEvent is MessageDeltaEvent delta)
             {
                 entry.Usage = delta.Usage;
+                calibrate(delta.Usage);
             }
 
             yield return streamEvent;

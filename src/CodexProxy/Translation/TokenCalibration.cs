@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
 
@@ -71,23 +70,8 @@ internal sealed class TokenCalibration
     public int Apply(string? session, int localCount) =>
         (int)Math.Round(localCount * RatioFor(session), MidpointRounding.AwayFromZero);
 
-    /// <summary>Passes the events through and records the usage of the final <c>message_delta</c>.</summary>
-    public async IAsyncEnumerable<StreamEvent> ObserveAsync(
-        IAsyncEnumerable<StreamEvent> events,
-        CodexRequest sent,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        await foreach (var e in events.WithCancellation(cancellationToken))
-        {
-            if (e is MessageDeltaEvent delta)
-            {
-                Record(sent, delta.Usage.InputTokens + delta.Usage.CacheReadInputTokens);
-            }
-
-            yield return e;
-        }
-    }
+    /// <summary>Records a finished answer's usage: the backend's input count is uncached plus cached tokens.</summary>
+    public void Record(CodexRequest sent, AnthropicUsage usage) => Record(sent, usage.InputTokens + usage.CacheReadInputTokens);
 
     private sealed class SessionState
     {

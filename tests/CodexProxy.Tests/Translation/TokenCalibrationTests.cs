@@ -49,21 +49,14 @@ public sealed class TokenCalibrationTests
     }
 
     [Fact]
-    public async Task ObserveAsync_RecordsUncachedPlusCachedInput_FromMessageDelta()
+    public void RecordUsage_CountsUncachedPlusCachedInput()
     {
         var calibration = new TokenCalibration();
         var sent = Map(Turn, sessionId: "s1").Body;
         var local = TokenCounter.Count(sent);
-        var usage = new AnthropicUsage { InputTokens = local, CacheReadInputTokens = local, OutputTokens = 5 };
-        StreamEvent[] events = [new MessageDeltaEvent(new MessageDelta("end_turn", null), usage), new MessageStopEvent()];
 
-        var passed = new List<StreamEvent>();
-        await foreach (var e in calibration.ObserveAsync(events.ToAsyncEnumerable(), sent, TestContext.Current.CancellationToken))
-        {
-            passed.Add(e);
-        }
+        calibration.Record(sent, new AnthropicUsage { InputTokens = local, CacheReadInputTokens = local, OutputTokens = 5 });
 
-        Assert.Equal(events, passed);
         Assert.Equal(2.0, calibration.RatioFor("s1"), precision: 3);
     }
 }
