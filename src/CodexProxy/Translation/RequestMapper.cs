@@ -33,6 +33,9 @@ internal static class RequestMapper
             throw new InvalidRequestException("messages: must contain at least one message");
         }
 
+        RejectNullEntries(messages, "messages");
+        RejectNullEntries(request.Tools, "tools");
+
         var model = ModelResolver.Resolve(request.Model, context.Models);
         var toolNames = new ToolNameMap(CollectToolNames(request.Tools, messages));
         var instructions = InstructionsBuilder.Build(request.System);
@@ -49,6 +52,19 @@ internal static class RequestMapper
             PromptCacheKey = SessionKey.ForThread(SessionKey.From(context.SessionId, request.Metadata), instructions, input),
         };
         return new MappedRequest(body, request.Model, toolNames);
+    }
+
+    /// <summary>JSON allows <c>[null]</c> where an object belongs; name it here rather than fail deeper in.</summary>
+    private static void RejectNullEntries<T>(IReadOnlyList<T?>? entries, string path)
+        where T : class
+    {
+        for (var i = 0; i < (entries?.Count ?? 0); i++)
+        {
+            if (entries![i] is null)
+            {
+                throw new InvalidRequestException($"{path}[{i}]: must be an object, not null");
+            }
+        }
     }
 
     /// <summary>Every name that may need shortening: declared tools and tool calls already in the history.</summary>

@@ -124,7 +124,7 @@ public sealed class EdgeSecurityTests
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":[]}]}]}]}""", "at messages[0].content[1].content[0].text")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"hi"}""", "messages")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":7,"content":"hi"}]}""", "messages[0].role")]
-    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[null],"tools":[null]}""", "unexpected shape")]
+    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[null],"tools":[null]}""", "messages[0]: must be an object, not null")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":[{"type":"hologram"}]}]}""", "messages[0].content[0]")]
     public async Task InvalidJson_Gets400NamingThePath(string body, string path)
     {

@@ -33,6 +33,8 @@ public sealed class RequestMapperValidationTests
     [InlineData("""{"model":"m","messages":[{"role":"user","content":"q"}],"tools":[{"name":"a","input_schema":[1]}]}""", "tools[0].input_schema: must be a JSON object")]
     [InlineData("""{"model":"m","messages":[{"role":"user","content":"q"}],"tool_choice":{"type":"tool"}}""", "tool_choice.name: is required when type is 'tool'")]
     [InlineData("""{"model":"m","messages":[{"role":"user","content":"q"}],"tool_choice":{"type":"sometimes"}}""", "tool_choice.type: unknown tool choice 'sometimes'")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"q"},null]}""", "messages[1]: must be an object, not null")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"q"}],"tools":[null]}""", "tools[0]: must be an object, not null")]
     public void BadInput_ThrowsInvalidRequest_NamingThePath(string json, string expectedMessage)
     {
         Assert.Equal(expectedMessage, InvalidMessage(json));
