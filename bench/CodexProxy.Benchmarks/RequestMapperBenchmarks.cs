@@ -35,7 +35,7 @@ public class RequestMapperBenchmarks
         var mapped = RequestMapper.ToCodexRequest(ParseRequest(), Context);
         _output.ResetWrittenCount();
         using var writer = new Utf8JsonWriter(_output);
-        JsonSerializer.Serialize(writer, mapped.Body, CodexJsonContext.Default.CodexRequest);
+        JsonSerializer.Serialize(writer, mapped.Body, CodexJsonContext.Wire.CodexRequest);
         return _output.WrittenCount;
     }
 }

@@ -15,6 +15,14 @@ internal static class AnthropicSseFormatter
         SkipValidation = true,
     };
 
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText IndexName = JsonEncodedText.Encode("index");
+    private static readonly JsonEncodedText DeltaName = JsonEncodedText.Encode("delta");
+    private static readonly JsonEncodedText TextName = JsonEncodedText.Encode("text");
+    private static readonly JsonEncodedText ThinkingName = JsonEncodedText.Encode("thinking");
+    private static readonly JsonEncodedText PartialJsonName = JsonEncodedText.Encode("partial_json");
+    private static readonly JsonEncodedText SignatureName = JsonEncodedText.Encode("signature");
+
     [ThreadStatic]
     private static Utf8JsonWriter? _threadJsonWriter;
 
@@ -32,7 +40,15 @@ internal static class AnthropicSseFormatter
         json.Reset(writer);
         try
         {
-            JsonSerializer.Serialize(json, e, AnthropicJsonContext.Default.StreamEvent);
+            if (e is ContentBlockDeltaEvent delta)
+            {
+                WriteDelta(json, delta);
+            }
+            else
+            {
+                JsonSerializer.Serialize(json, e, AnthropicJsonContext.Default.StreamEvent);
+            }
+
             json.Flush();
         }
         finally
@@ -42,5 +58,39 @@ internal static class AnthropicSseFormatter
         }
 
         writer.Write("\n\n"u8);
+    }
+
+    /// <summary>Deltas are nearly every event of a stream; written by hand they skip the serializer's polymorphic
+    /// dispatch. The bytes are the serializer's (a test compares them).</summary>
+    private static void WriteDelta(Utf8JsonWriter json, ContentBlockDeltaEvent e)
+    {
+        json.WriteStartObject();
+        json.WriteString(TypeName, "content_block_delta"u8);
+        json.WriteNumber(IndexName, e.Index);
+        json.WriteStartObject(DeltaName);
+        switch (e.Delta)
+        {
+            case TextDelta text:
+                json.WriteString(TypeName, "text_delta"u8);
+                json.WriteString(TextName, text.Text);
+                break;
+            case ThinkingDelta thinking:
+                json.WriteString(TypeName, "thinking_delta"u8);
+                json.WriteString(ThinkingName, thinking.Thinking);
+                break;
+            case InputJsonDelta input:
+                json.WriteString(TypeName, "input_json_delta"u8);
+                json.WriteString(PartialJsonName, input.PartialJson);
+                break;
+            case SignatureDelta signature:
+                json.WriteString(TypeName, "signature_delta"u8);
+                json.WriteString(SignatureName, signature.Signature);
+                break;
+            default:
+                throw new NotSupportedException($"Unknown delta {e.Delta.GetType().Name}.");
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 }

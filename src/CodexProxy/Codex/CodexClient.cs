@@ -43,7 +43,7 @@ internal sealed class CodexClient(
     public async Task<HttpResponseMessage> OpenStreamAsync(CodexRequest request, CancellationToken cancellationToken, UpstreamIdleWatch? idle = null)
     {
         // Serialised once: the bytes are identical on a retry, and identical turn after turn for the same history.
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, CodexJsonContext.Default.CodexRequest);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, CodexJsonContext.Wire.CodexRequest);
         var credential = await credentials.GetAsync(cancellationToken);
         var response = await SendAsync(body, request.PromptCacheKey, credential, idle, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)

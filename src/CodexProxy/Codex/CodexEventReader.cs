@@ -11,7 +11,8 @@ internal static class CodexEventReader
         Stream body,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var parser = SseParser.Create(body, static (_, data) => Parse(data));
+        var deltas = new CodexDeltaEventParser();
+        var parser = SseParser.Create(body, (_, data) => Parse(data, deltas));
         await foreach (var item in parser.EnumerateAsync(cancellationToken))
         {
             if (item.Data is { } codexEvent)
@@ -23,7 +24,7 @@ internal static class CodexEventReader
 
     /// <summary>Unparsable data lines are skipped, as the official client does; a stream that then
     /// lacks <c>response.completed</c> is reported as truncated by the translator.</summary>
-    internal static CodexStreamEvent? Parse(ReadOnlySpan<byte> data)
+    internal static CodexStreamEvent? Parse(ReadOnlySpan<byte> data, CodexDeltaEventParser? deltas = null)
     {
         if (data.IsEmpty || data.SequenceEqual("[DONE]"u8))
         {
@@ -32,7 +33,8 @@ internal static class CodexEventReader
 
         try
         {
-            return JsonSerializer.Deserialize(data, CodexJsonContext.Default.CodexStreamEvent);
+            return (deltas ?? new CodexDeltaEventParser()).TryParse(data)
+                ?? JsonSerializer.Deserialize(data, CodexJsonContext.Default.CodexStreamEvent);
         }
         catch (JsonException)
         {

@@ -37,7 +37,7 @@ internal static class MessagesEndpoint
             ProxyLog.Forwarding(logger, mapped.RequestedModel, mapped.Body.Model, request.Stream == true);
             if (logger.IsEnabled(LogLevel.Trace))
             {
-                var body = JsonSerializer.Serialize(mapped.Body, CodexJsonContext.Default.CodexRequest);
+                var body = JsonSerializer.Serialize(mapped.Body, CodexJsonContext.Wire.CodexRequest);
                 ProxyLog.RequestBody(logger, entry.RequestId, body);
             }
 

@@ -3,7 +3,9 @@ using CodexProxy.Anthropic;
 namespace CodexProxy.Hosting;
 
 /// <summary>
-/// Streams translated events to the client, flushing each one. Sends <c>ping</c> after
+/// Streams translated events to the client. Each event is flushed before the writer waits for the next one, so
+/// nothing is ever held back behind a wait; events that are already available (a burst in one upstream read) go
+/// out in one flush, bounded by <see cref="MaxUnflushedBytes"/>. Sends <c>ping</c> after
 /// <see cref="PingInterval"/> of silence (Claude Code abandons a stream after 300 s without events).
 /// <c>message_start</c> is held back until content begins, so a failure before any output can still be
 /// answered with a proper HTTP status; once the 200 is sent, a failure becomes an SSE <c>error</c> event.
@@ -12,10 +14,14 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
 {
     public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>A burst larger than this is flushed even though more events are ready.</summary>
+    public const int MaxUnflushedBytes = 16 * 1024;
+
     private readonly List<StreamEvent> _held = [];
     private long _lastWrite = time.GetTimestamp();
     private Task _silence = Task.CompletedTask;
     private Task<bool>? _pending;
+    private bool _unflushed;
 
     public bool HasStarted { get; private set; }
 
@@ -43,6 +49,7 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
                 {
                     Failure = e;
                     await WriteEventAsync(new ErrorEvent(ToDetail(e)), cancellationToken);
+                    await FlushAsync(cancellationToken);
                     return;
                 }
 
@@ -53,6 +60,8 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
 
                 await OnEventAsync(enumerator.Current, cancellationToken);
             }
+
+            await FlushAsync(cancellationToken);
         }
         finally
         {
@@ -75,6 +84,8 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
             return await moveNext;
         }
 
+        // Nothing more is ready: deliver what has been written while the upstream read is in flight.
+        await FlushAsync(cancellationToken);
         var pending = _pending = moveNext.AsTask();
         while (await Task.WhenAny(pending, _silence) != pending)
         {
@@ -107,7 +118,7 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
         return new ErrorDetail(error.Type, error.Message);
     }
 
-    private async Task OnEventAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
+    private async ValueTask OnEventAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
     {
         if (!HasStarted && streamEvent is MessageStartEvent)
         {
@@ -126,13 +137,14 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
         if (quiet >= PingInterval)
         {
             await WriteEventAsync(PingEvent.Instance, cancellationToken);
+            await FlushAsync(cancellationToken);
             quiet = TimeSpan.Zero;
         }
 
         return Task.Delay(PingInterval - quiet, time, cancellationToken);
     }
 
-    private async Task WriteEventAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
+    private async ValueTask WriteEventAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
     {
         if (!HasStarted)
         {
@@ -149,8 +161,22 @@ internal sealed class SseResponseWriter(HttpResponse response, TimeProvider time
             _held.Clear();
         }
 
-        AnthropicSseFormatter.WriteEvent(response.BodyWriter, streamEvent);
-        await response.BodyWriter.FlushAsync(cancellationToken);
-        _lastWrite = time.GetTimestamp();
+        var body = response.BodyWriter;
+        AnthropicSseFormatter.WriteEvent(body, streamEvent);
+        _unflushed = true;
+        if (!body.CanGetUnflushedBytes || body.UnflushedBytes >= MaxUnflushedBytes)
+        {
+            await FlushAsync(cancellationToken);
+        }
+    }
+
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_unflushed)
+        {
+            _unflushed = false;
+            await response.BodyWriter.FlushAsync(cancellationToken);
+            _lastWrite = time.GetTimestamp();
+        }
     }
 }

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CodexProxy.Anthropic;
@@ -13,7 +15,40 @@ namespace CodexProxy.Translation;
 /// </summary>
 internal static class ToolSchemaNormalizer
 {
+    private const int MaxRemembered = 512;
+
+    /// <summary>Claude Code sends the same tool schemas on every turn, so each distinct schema is normalised once:
+    /// the DOM round trip per tool per request was a visible share of the proxy's CPU. Keyed by a hash of the raw
+    /// bytes and confirmed by comparing them; the results are immutable <see cref="JsonElement"/>s.</summary>
+    private static readonly ConcurrentDictionary<int, RememberedSchema> Remembered = new();
+
     public static JsonElement Normalize(JsonElement inputSchema, string path)
+    {
+        if (inputSchema.ValueKind != JsonValueKind.Object)
+        {
+            return NormalizeUncached(inputSchema, path);
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(inputSchema);
+        var hash = new HashCode();
+        hash.AddBytes(raw);
+        var key = hash.ToHashCode();
+        if (Remembered.TryGetValue(key, out var known) && raw.SequenceEqual(known.Raw))
+        {
+            return known.Normalized;
+        }
+
+        var normalized = NormalizeUncached(inputSchema, path);
+        if (Remembered.Count >= MaxRemembered)
+        {
+            Remembered.Clear();
+        }
+
+        Remembered[key] = new RememberedSchema(raw.ToArray(), normalized);
+        return normalized;
+    }
+
+    private static JsonElement NormalizeUncached(JsonElement inputSchema, string path)
     {
         var root = inputSchema.ValueKind switch
         {
@@ -52,4 +87,6 @@ internal static class ToolSchemaNormalizer
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
     }
+
+    private sealed record RememberedSchema(byte[] Raw, JsonElement Normalized);
 }

@@ -21,7 +21,7 @@ internal static class MapperTestSupport
     public static MappedRequest MapWith(string extraMembers, string? sessionId = null) =>
         Map($$"""{"model":"gpt-5.5","messages":[{"role":"user","content":"hi"}]{{(extraMembers.Length > 0 ? "," : "")}}{{extraMembers}}}""", sessionId);
 
-    public static string ToJson(CodexRequest body) => JsonSerializer.Serialize(body, CodexJsonContext.Default.CodexRequest);
+    public static string ToJson(CodexRequest body) => JsonSerializer.Serialize(body, CodexJsonContext.Wire.CodexRequest);
 
     /// <summary>The serialised <c>input</c> array, item by item.</summary>
     public static string[] InputJson(CodexRequest body)

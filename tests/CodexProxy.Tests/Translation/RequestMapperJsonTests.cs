@@ -46,11 +46,11 @@ public sealed class RequestMapperJsonTests
         // (SHA-256 of the instructions, a NUL and the first user message's content JSON, first 16 hex digits).
         var expected = """
             {"model":"gpt-5.5","instructions":"You are Claude Code.\n\nBe concise.","input":[
-            {"type":"message","role":"user","content":[{"type":"input_text","text":"\u003Csystem-reminder\u003EToday is 2026-12-01.\u003C/system-reminder\u003E"},{"type":"input_text","text":"Run the tests"}]},
+            {"type":"message","role":"user","content":[{"type":"input_text","text":"<system-reminder>Today is 2026-12-01.</system-reminder>"},{"type":"input_text","text":"Run the tests"}]},
             {"type":"message","role":"developer","content":[{"type":"input_text","text":"Available agents: Explore"}]},
             {"type":"reasoning","summary":[{"type":"summary_text","text":"Run dotnet test."}],"content":null,"encrypted_content":"gAAAAB"},
             {"type":"message","role":"assistant","content":[{"type":"output_text","text":"Running the tests."}]},
-            {"type":"function_call","name":"Bash","arguments":"{\u0022command\u0022:\u0022dotnet test\u0022,\u0022description\u0022:\u0022Run tests\u0022}","call_id":"toolu_01"},
+            {"type":"function_call","name":"Bash","arguments":"{\"command\":\"dotnet test\",\"description\":\"Run tests\"}","call_id":"toolu_01"},
             {"type":"function_call_output","call_id":"toolu_01","output":"Passed: 3"}],
             "tools":[{"type":"function","name":"Bash","description":"Runs a command","parameters":{"type":"object","properties":{"command":{"type":"string"},"description":{"description":"What it does","type":"string"}},"required":["command"],"additionalProperties":false},"strict":false}],
             "tool_choice":"auto","parallel_tool_calls":true,"reasoning":{"effort":"high","summary":"auto"},

@@ -51,7 +51,7 @@ public sealed class RequestMapperMessagesTests
 
         Assert.Equal(
             [
-                """{"type":"message","role":"user","content":[{"type":"input_text","text":"\u003Csystem-reminder\u003Edate\u003C/system-reminder\u003E"},{"type":"input_text","text":"hello"}]}""",
+                """{"type":"message","role":"user","content":[{"type":"input_text","text":"<system-reminder>date</system-reminder>"},{"type":"input_text","text":"hello"}]}""",
                 """{"type":"message","role":"developer","content":[{"type":"input_text","text":"Agents: Explore, Plan"}]}""",
                 """{"type":"message","role":"assistant","content":[{"type":"output_text","text":"hi there"}]}""",
                 """{"type":"message","role":"user","content":[{"type":"input_text","text":"next"}]}""",
@@ -85,8 +85,8 @@ public sealed class RequestMapperMessagesTests
                 """{"type":"message","role":"user","content":[{"type":"input_text","text":"List files and show the logo"}]}""",
                 """{"type":"reasoning","summary":[{"type":"summary_text","text":"I should run ls."}],"content":null,"encrypted_content":"gAAAAenc=="}""",
                 """{"type":"message","role":"assistant","content":[{"type":"output_text","text":"Let me look."}]}""",
-                """{"type":"function_call","name":"Bash","arguments":"{\u0022command\u0022:\u0022ls\u0022,\u0022description\u0022:\u0022List files\u0022}","call_id":"toolu_1"}""",
-                """{"type":"function_call","name":"Read","arguments":"{\u0022file_path\u0022:\u0022/logo.png\u0022}","call_id":"toolu_2"}""",
+                """{"type":"function_call","name":"Bash","arguments":"{\"command\":\"ls\",\"description\":\"List files\"}","call_id":"toolu_1"}""",
+                """{"type":"function_call","name":"Read","arguments":"{\"file_path\":\"/logo.png\"}","call_id":"toolu_2"}""",
                 """{"type":"function_call_output","call_id":"toolu_1","output":"a.txt\nlogo.png"}""",
                 """{"type":"function_call_output","call_id":"toolu_2","output":[{"type":"input_image","image_url":"data:image/png;base64,iVBOR"}]}""",
                 """{"type":"message","role":"user","content":[{"type":"input_text","text":"Thanks"}]}""",

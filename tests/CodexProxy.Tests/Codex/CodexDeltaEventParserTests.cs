@@ -1,0 +1,93 @@
+using System.Text;
+using System.Text.Json;
+using CodexProxy.Codex;
+using Xunit;
+
+namespace CodexProxy.Tests.Codex;
+
+public sealed class CodexDeltaEventParserTests
+{
+    public static TheoryData<string> TranscriptDeltaLines()
+    {
+        var lines = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "Transcripts"), "*.sse", SearchOption.AllDirectories)
+                     .Where(f => !f.EndsWith(".expected.sse", StringComparison.Ordinal)))
+        {
+            foreach (var line in File.ReadLines(file).Where(l => l.StartsWith("data: ", StringComparison.Ordinal) && l.Contains(".delta\"", StringComparison.Ordinal)))
+            {
+                lines.Add(line["data: ".Length..]);
+            }
+        }
+
+        return lines;
+    }
+
+    [Theory]
+    [MemberData(nameof(TranscriptDeltaLines))]
+    public void EveryTranscriptDelta_ParsesExactlyAsTheSerializerDoes(string data)
+    {
+        var bytes = Encoding.UTF8.GetBytes(data);
+
+        var parsed = CodexEventReader.Parse(bytes, new CodexDeltaEventParser());
+
+        Assert.NotNull(parsed);
+        Assert.Equal(Serialized(bytes), parsed);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hi","logprobs":[],"obfuscation":"x1"}""")]
+    [InlineData("""{"type":"response.reasoning_summary_text.delta","item_id":"rs_\u0031","output_index":1,"summary_index":2,"delta":"th\u00e9","sequence_number":9}""")]
+    [InlineData("""{"delta":"{\"a\":","type":"response.function_call_arguments.delta","item_id":"fc_1","output_index":3,"extra":{"nested":[1,{"x":null}]}}""")]
+    public void DeltaEvents_TakeTheFastPath_WithTheSerializersResult(string data)
+    {
+        var bytes = Encoding.UTF8.GetBytes(data);
+
+        var fast = new CodexDeltaEventParser().TryParse(bytes);
+
+        Assert.NotNull(fast);
+        Assert.Equal(Serialized(bytes), fast);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"response.created","response":{"id":"resp_1"}}""")]
+    [InlineData("""{"type":"response.output_text.delta","delta":null}""")]
+    [InlineData("""{"type":"response.output_text.delta","output_index":"1","delta":"a"}""")]
+    [InlineData("""{"type":"response.output_text.delta","output_index":1.5,"delta":"a"}""")]
+    [InlineData("""{"type":"response.output_text.delta","delta":"a","text":"a"}""")]
+    [InlineData("""{"type":7,"delta":"a"}""")]
+    [InlineData("""["response.output_text.delta"]""")]
+    [InlineData("""{"delta":"a"}""")]
+    public void AnythingElse_IsLeftToTheSerializer(string data) =>
+        Assert.Null(new CodexDeltaEventParser().TryParse(Encoding.UTF8.GetBytes(data)));
+
+    [Theory]
+    [InlineData("""{"type":"response.output_text.delta","delta":"a"} trailing""")]
+    [InlineData("""{"type":"response.output_text.delta","delta":"a\""")]
+    public void MalformedData_IsSkippedLikeTheSerializerWould(string data) =>
+        Assert.Null(CodexEventReader.Parse(Encoding.UTF8.GetBytes(data), new CodexDeltaEventParser()));
+
+    [Fact]
+    public void RepeatedItemId_IsOneSharedString()
+    {
+        var parser = new CodexDeltaEventParser();
+
+        var first = parser.TryParse("""{"type":"response.output_text.delta","item_id":"msg_7","delta":"a"}"""u8);
+        var second = parser.TryParse("""{"type":"response.output_text.delta","item_id":"msg_7","delta":"b"}"""u8);
+        var other = parser.TryParse("""{"type":"response.output_text.delta","item_id":"msg_8","delta":"c"}"""u8);
+
+        Assert.Same(first!.ItemId, second!.ItemId);
+        Assert.Equal("msg_8", other!.ItemId);
+    }
+
+    private static CodexStreamEvent? Serialized(byte[] data)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(data, CodexJsonContext.Default.CodexStreamEvent);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
