@@ -1,10 +1,11 @@
 using CodexProxy.Auth;
 using CodexProxy.Hosting;
+using CodexProxy.Logging;
 using Spectre.Console;
 
 namespace CodexProxy.Cli;
 
-/// <summary>What the auth commands share: configuration from the environment, a stderr logger, the auth components.</summary>
+/// <summary>What the auth commands share: configuration from the environment, the redacting logger (stderr and the log file), the auth components.</summary>
 internal static class AuthCommandContext
 {
     /// <summary>Runs <paramref name="run"/> with components built from the environment; 2 on a configuration error.</summary>
@@ -21,11 +22,7 @@ internal static class AuthCommandContext
             return 2;
         }
 
-        using var loggers = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(console => console.SingleLine = true)
-            .AddFilter("Microsoft", LogLevel.Error));
+        using var loggers = CliLogging.Create(new LogSinks(Console.Error, options.LogFile), LogLevel.Warning, TimeProvider.System);
         var auth = AuthComponents.FromEnvironment(options, Environment.GetEnvironmentVariables(), TimeProvider.System, loggers);
         return await run(auth, AnsiConsole.Console);
     }

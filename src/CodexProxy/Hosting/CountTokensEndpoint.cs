@@ -26,6 +26,10 @@ internal static class CountTokensEndpoint
         {
             await ErrorResults.WriteAsync(http.Response, ApiError.InvalidRequest(e.Message), cancellationToken);
         }
+        catch (RequestTooLargeException e)
+        {
+            await ErrorResults.WriteAsync(http.Response, ApiError.RequestTooLarge(e.Limit), cancellationToken);
+        }
     }
 }
 

@@ -2,12 +2,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CodexProxy.Anthropic;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace CodexProxy.Hosting;
 
 /// <summary>Reads a JSON body through a source-generated contract; malformed input becomes a 400 naming the JSON path,
-/// and a body over the size limit a 413.</summary>
+/// and a body over the size limit a 413
+/// after the rest of the upload is discarded (see <see cref="RequestBodyLimit"/>).</summary>
 internal static class RequestBodyReader
 {
     public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, CancellationToken cancellationToken)
@@ -18,17 +18,17 @@ internal static class RequestBodyReader
             throw new InvalidRequestException($"Content-Type must be application/json, not '{contentType}'.");
         }
 
-        // Kestrel enforces the same limit on chunked bodies while reading; a declared length fails fast here.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
-            && request.ContentLength > limit)
-        {
-            throw new RequestTooLargeException(limit);
-        }
-
+        var time = request.HttpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        var body = await RequestBodyLimit.OpenAsync(request, time);
         try
         {
-            return await JsonSerializer.DeserializeAsync(request.Body, contract, cancellationToken)
+            return await JsonSerializer.DeserializeAsync(body, contract, cancellationToken)
                 ?? throw new InvalidRequestException("The request body must be a JSON object, not null.");
+        }
+        catch (RequestTooLargeException e)
+        {
+            await RequestBodyLimit.RefuseAsync(request, request.Body, e.Limit, time);
+            throw;
         }
         catch (JsonException e)
         {

@@ -80,40 +80,58 @@ public sealed class EdgeSecurityTests
         await using var proxy = await ProxyHarness.StartAsync(o => o with { MaxRequestBodyBytes = 4096 });
         var big = ProxyRequests.Body(false, new string('x', 10_000));
 
+        // Expect: 100-continue lets the client hear the 413 before it sends the body at all.
+        using var expecting = ProxyRequests.Post(big);
+        expecting.Headers.ExpectContinue = true;
+        var declaredExpecting = await SendAsync(proxy.Client, expecting);
+        // Without it the body is on its way; the proxy discards it, then answers.
+        var declared = await SendAsync(proxy.Client, ProxyRequests.Post(big));
+        var chunked = await SendAsync(proxy.Client, Chunked("/v1/messages?beta=true", new MemoryStream(Encoding.UTF8.GetBytes(big))));
+        var chunkedCount = await SendAsync(proxy.Client, Chunked("/v1/messages/count_tokens?beta=true", new MemoryStream(Encoding.UTF8.GetBytes(big))));
+        var small = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(false));
+        var smallChunked = await SendAsync(proxy.Client, Chunked("/v1/messages?beta=true", new MemoryStream(Encoding.UTF8.GetBytes(ProxyRequests.Body(false)))));
+
+        foreach (var answer in new[] { declaredExpecting, declared, chunked, chunkedCount })
+        {
+            Assert.Equal((413, "request_too_large"), (answer.Status, answer.ErrorType));
+            Assert.Contains("4096 bytes", answer.Body, StringComparison.Ordinal);
+        }
+
+        Assert.True(chunked.ClosesConnection, "a refused upload ends its connection");
+        Assert.Equal(200, small.Status);
+        Assert.Equal(200, smallChunked.Status);
+        Assert.Equal(2, proxy.Upstream.Attempts);
+    }
+
+    [Fact]
+    public async Task EndlessChunkedUpload_IsCutOffInBoundedTime_AndTheServerKeepsServing()
+    {
+        await using var proxy = await ProxyHarness.StartAsync(o => o with { MaxRequestBodyBytes = 4096 });
         var ct = TestContext.Current.CancellationToken;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        var upload = new EndlessJsonStream();
+        var started = TimeProvider.System.GetTimestamp();
 
-        // Expect: 100-continue lets the client hear the early 413 before it sends the body, as real HTTP clients do;
-        // without it the test races the server's close against its own upload.
-        using var declaredRequest = ProxyRequests.Post(big);
-        declaredRequest.Headers.ExpectContinue = true;
-        using var declared = await proxy.Client.SendAsync(declaredRequest, ct);
-        var declaredBody = await declared.Content.ReadAsStringAsync(ct);
-
-        // A chunked body is cut off while it is read; the server closes that connection, so the client sees the 413
-        // or, if it was still uploading, the closed connection. Either way the server must keep serving.
-        using var chunkedRequest = ProxyRequests.Post(big);
-        chunkedRequest.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(big)));
-        chunkedRequest.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        chunkedRequest.Headers.TransferEncodingChunked = true;
-        (int Status, string? ErrorType)? chunkedAnswer = null;
+        int? status = null;
         try
         {
-            using var chunked = await proxy.Client.SendAsync(chunkedRequest, ct);
-            chunkedAnswer = ((int)chunked.StatusCode, ProxyRequests.ErrorType(await chunked.Content.ReadAsStringAsync(ct)));
+            using var response = await proxy.Client.SendAsync(Chunked("/v1/messages?beta=true", upload), deadline.Token);
+            status = (int)response.StatusCode;
         }
-        catch (HttpRequestException e) when (e.InnerException is IOException)
+        catch (HttpRequestException)
         {
-            // The connection was closed under the upload: acceptable, the body was refused.
+            // Past the drain budget the server may close while the client is still writing: refused either way.
         }
 
+        var elapsed = TimeProvider.System.GetElapsedTime(started);
         var small = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(false));
 
-        Assert.Equal((413, "request_too_large"), ((int)declared.StatusCode, ProxyRequests.ErrorType(declaredBody)));
-        if (chunkedAnswer is { } answer)
-        {
-            Assert.Equal((413, "request_too_large"), answer);
-        }
-
+        Assert.False(deadline.IsCancellationRequested, "the server must not keep reading an endless upload");
+        Assert.True(status is null or 413, $"status {status}");
+        Assert.True(elapsed < RequestBodyLimit.DrainTimeout * 3, $"took {elapsed}");
+        // The server read its drain budget, then closed: the client got nowhere near writing gigabytes.
+        Assert.InRange(upload.Written, RequestBodyLimit.MinimumDrainBytes, 64L * 1024 * 1024);
         Assert.Equal(200, small.Status);
         Assert.Equal(1, proxy.Upstream.Attempts);
     }
@@ -170,5 +188,74 @@ public sealed class EdgeSecurityTests
         Assert.EndsWith("chatgpt-codex-proxy.log", new ProxyOptions().LogFile, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => ProxyOptions.FromVariables(new Dictionary<string, string> { ["LOG_LEVEL"] = "loud" }));
         Assert.Throws<InvalidOperationException>(() => ProxyOptions.FromVariables(new Dictionary<string, string> { ["MAX_REQUEST_BODY_BYTES"] = "-1" }));
+    }
+
+    private static HttpRequestMessage Chunked(string path, Stream body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StreamContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.TryAddWithoutValidation("x-api-key", "sk-any");
+        return request;
+    }
+
+    private static async Task<(int Status, string? ErrorType, string Body, bool ClosesConnection)> SendAsync(HttpClient client, HttpRequestMessage request)
+    {
+        using (request)
+        {
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            return ((int)response.StatusCode, ProxyRequests.ErrorType(body), body, response.Headers.ConnectionClose == true);
+        }
+    }
+
+    /// <summary>A JSON request whose text block never ends (up to <see cref="Cap"/> bytes, so a broken server fails the test instead of hanging it).</summary>
+    private sealed class EndlessJsonStream : Stream
+    {
+        public const long Cap = 1L << 30;
+
+        private static readonly byte[] Start = Encoding.UTF8.GetBytes("""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"x""");
+
+        private long _written;
+
+        public long Written => Interlocked.Read(ref _written);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var position = Written;
+            if (position >= Cap)
+            {
+                return 0;
+            }
+
+            count = (int)Math.Min(count, Cap - position);
+            for (var i = 0; i < count; i++)
+            {
+                buffer[offset + i] = position + i < Start.Length ? Start[position + i] : (byte)'x';
+            }
+
+            Interlocked.Add(ref _written, count);
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
