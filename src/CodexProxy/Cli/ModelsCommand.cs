@@ -63,7 +63,7 @@ internal static class ModelsCommand
         {
             console.MarkupLineInterpolated($"[yellow]Could not fetch the live model catalogue from {report.Url}:[/] {Explain(error)}");
             console.MarkupLine(report.NotLoggedIn
-                ? "[grey]Log in first: `chatgpt-codex-proxy login`. Until then, the built-in table below is all there is.[/]"
+                ? "[grey]Showing the built-in fallback table until you log in.[/]"
                 : "[grey]Showing the built-in fallback table: its context windows are defaults and plan availability is unknown.[/]");
         }
 
@@ -72,7 +72,7 @@ internal static class ModelsCommand
             : "Built-in fallback table (not the live catalogue)";
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title))
             .AddColumn("Model").AddColumn("Display name").AddColumn(new TableColumn("Context").RightAligned())
-            .AddColumn("Your plan").AddColumn("Claude aliases (effort)");
+            .AddColumn("Your plan").AddColumn("Claude alias (effort)");
         foreach (var row in report.Models)
         {
             table.AddRow(
@@ -80,7 +80,7 @@ internal static class ModelsCommand
                 Markup.Escape(DisplayName(row)),
                 row.ContextWindow is { } window ? window.ToString("N0", CultureInfo.InvariantCulture) : "-",
                 UsableCell(row),
-                Markup.Escape(string.Join('\n', row.Aliases.Select(a => $"{a.Name}, effort {a.Effort ?? "as requested"}"))));
+                Markup.Escape(string.Join('\n', row.Aliases.Select(a => $"{a.Name} ({a.Effort ?? "from request"})"))));
         }
 
         console.Write(table);
@@ -108,6 +108,7 @@ internal static class ModelsCommand
     private static string Explain(string error) => error switch
     {
         "HTTP 401" or "HTTP 403" => $"the backend refused the login ({error}). If this persists, run `chatgpt-codex-proxy login` again.",
+        "HTTP 404" => $"the backend has no catalogue at this address ({error}); check CODEX_BASE_URL.",
         _ when error.StartsWith("HTTP 5", StringComparison.Ordinal) => $"the backend had a server error ({error}); try again later.",
         _ => error.EndsWith('.') ? error : error + ".",
     };
