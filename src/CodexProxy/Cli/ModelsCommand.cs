@@ -18,7 +18,7 @@ internal static class ModelsCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "Print the catalogue as JSON (no table, no spinner)." };
+        var json = new Option<bool>("--json") { Description = "Print the catalogue as JSON instead of a table (the spinner only ever shows on a terminal)." };
         var command = new Command("models", "Fetch the live Codex model catalogue: plan availability and the Claude aliases that map to each model.")
         {
             json,
