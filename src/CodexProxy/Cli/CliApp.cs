@@ -14,6 +14,7 @@ internal static class CliApp
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ClaudeCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         return root;
     }
 }

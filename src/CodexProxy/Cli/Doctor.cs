@@ -4,11 +4,16 @@ using System.Globalization;
 using System.Text.Json;
 using CodexProxy.Auth;
 using CodexProxy.Hosting;
+using Spectre.Console;
 
 namespace CodexProxy.Cli;
 
-/// <summary>The seed's troubleshooting checklist as code: health, port, login, upstream, Claude Code env, log.</summary>
-internal sealed class Doctor(IDictionary environment, HttpClient http, TimeProvider time, Func<int, IReadOnlyList<PortOwner>> findPortOwners)
+/// <summary>
+/// The seed's troubleshooting checklist as code: health, port, login, upstream, Claude Code env, log. With
+/// <paramref name="progress"/>, the upstream check (up to <see cref="UpstreamTimeout"/>) shows a spinner on a terminal.
+/// </summary>
+internal sealed class Doctor(
+    IDictionary environment, HttpClient http, TimeProvider time, Func<int, IReadOnlyList<PortOwner>> findPortOwners, IAnsiConsole? progress = null)
 {
     public const int LogLineCount = 120;
 
@@ -42,7 +47,10 @@ internal sealed class Doctor(IDictionary environment, HttpClient http, TimeProvi
         await Report(CheckPort(port, health is not null));
         await Report(CheckLogin(options.TokensPath));
         await output.FlushAsync(cancellationToken);
-        await Report(await CheckUpstreamAsync(options.CodexBaseUrl, cancellationToken));
+        await Report(progress is null
+            ? await CheckUpstreamAsync(options.CodexBaseUrl, cancellationToken)
+            : await CliProgress.RunAsync(progress, $"Checking that {options.CodexBaseUrl} can be reached…",
+                () => CheckUpstreamAsync(options.CodexBaseUrl, cancellationToken)));
         await Report(CheckBaseUrl(port));
         await Report(CheckApiKey());
 

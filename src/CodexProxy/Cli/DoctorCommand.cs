@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 
 namespace CodexProxy.Cli;
 
@@ -11,7 +12,7 @@ internal static class DoctorCommand
         command.SetAction(async (_, cancellationToken) =>
         {
             using var http = new HttpClient();
-            var doctor = new Doctor(Environment.GetEnvironmentVariables(), http, TimeProvider.System, PortOwners.Find);
+            var doctor = new Doctor(Environment.GetEnvironmentVariables(), http, TimeProvider.System, PortOwners.Find, AnsiConsole.Console);
             return await doctor.RunAsync(Console.Out, cancellationToken);
         });
         return command;

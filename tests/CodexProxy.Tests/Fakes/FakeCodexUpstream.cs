@@ -40,6 +40,12 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
     /// <summary>Served at <c>GET /codex/models</c> when set; otherwise that path is a 404 like any unknown one.</summary>
     public string? ModelsCatalogue { get; set; }
 
+    /// <summary>When set, <c>GET /codex/models</c> answers with this status and an error body instead of the catalogue.</summary>
+    public int? ModelsFailureStatus { get; set; }
+
+    /// <summary>The Authorization header of the last <c>GET /codex/models</c>.</summary>
+    public string? ModelsAuthorization { get; private set; }
+
     /// <summary>Requests whose handler is still running: 0 once every cancelled proxy request reached the fake.</summary>
     public int OpenRequests => Volatile.Read(ref _open);
 
@@ -86,9 +92,15 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         app.MapPost("/codex/responses", fake.HandleAsync);
-        app.MapGet("/codex/models", () => fake.ModelsCatalogue is { } catalogue
-            ? Results.Text(catalogue, "application/json")
-            : Results.Text("""{"detail":"Not Found"}""", "application/json", statusCode: StatusCodes.Status404NotFound));
+        app.MapGet("/codex/models", (HttpRequest request) =>
+        {
+            fake.ModelsAuthorization = request.Headers.Authorization;
+            return fake.ModelsFailureStatus is { } status
+                ? Results.Text("""{"detail":"Internal Server Error"}""", "application/json", statusCode: status)
+                : fake.ModelsCatalogue is { } catalogue
+                    ? Results.Text(catalogue, "application/json")
+                    : Results.Text("""{"detail":"Not Found"}""", "application/json", statusCode: StatusCodes.Status404NotFound);
+        });
         app.MapFallback(static http =>
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;

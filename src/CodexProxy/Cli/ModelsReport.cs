@@ -1,0 +1,125 @@
+using System.Text.Json.Serialization;
+using CodexProxy.Codex;
+using CodexProxy.Hosting;
+using CodexProxy.Translation;
+
+namespace CodexProxy.Cli;
+
+/// <summary>What <c>models</c> shows, as a table or (<c>--json</c>) as this record.</summary>
+internal sealed record ModelsReport
+{
+    public const string LiveSource = "live";
+    public const string FallbackSource = "fallback";
+
+    private static readonly string[] ClaudeFamilies = ["haiku", "sonnet", "opus"];
+
+    /// <summary><c>live</c> (fetched just now) or <c>fallback</c> (the built-in table).</summary>
+    [JsonPropertyName("source")] public required string Source { get; init; }
+
+    [JsonPropertyName("url")] public required string Url { get; init; }
+
+    /// <summary>The account's plan from the access token; null when unknown.</summary>
+    [JsonPropertyName("plan")] public string? Plan { get; init; }
+
+    /// <summary>Why the live catalogue could not be fetched; null when it was.</summary>
+    [JsonPropertyName("error")] public string? Error { get; init; }
+
+    [JsonPropertyName("not_logged_in")] public bool NotLoggedIn { get; init; }
+
+    [JsonPropertyName("models")] public IReadOnlyList<ModelsReportRow> Models { get; init; } = [];
+
+    /// <summary>The catalogue's models in its order, then any alias target the catalogue lacks.</summary>
+    public static ModelsReport Build(CatalogFetchResult fetch, ProxyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
+        ArgumentNullException.ThrowIfNull(options);
+        var snapshot = fetch.Snapshot;
+        var aliases = ClaudeAliases(options.Models);
+        var rows = snapshot.Models.Select(model => new ModelsReportRow
+        {
+            Slug = model.Slug,
+            DisplayName = model.DisplayName,
+            ContextWindow = model.ContextWindow,
+            Listed = model.Listed,
+            InCatalogue = true,
+            Usable = Usable(model, snapshot),
+            Aliases = AliasesOf(model.Slug, aliases),
+        }).ToList();
+
+        var missing = aliases
+            .Where(a => snapshot.Find(a.Slug) is null)
+            .Select(a => a.Slug)
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+        rows.AddRange(missing.Select(slug => new ModelsReportRow
+        {
+            Slug = slug,
+            InCatalogue = false,
+            // A live catalogue without the model means the proxy refuses it; the fallback table proves nothing.
+            Usable = snapshot.Live ? false : null,
+            Aliases = AliasesOf(slug, aliases),
+        }));
+
+        return new ModelsReport
+        {
+            Source = snapshot.Live ? LiveSource : FallbackSource,
+            Url = CatalogFetch.ModelsUri(options).AbsoluteUri,
+            Plan = snapshot.PlanType,
+            Error = fetch.Failure,
+            NotLoggedIn = fetch.NotLoggedIn,
+            Models = rows,
+        };
+    }
+
+    /// <summary>haiku, sonnet and opus as the proxy resolves them now (environment overrides included).</summary>
+    private static List<ModelsReportAlias> ClaudeAliases(ModelMappingOptions mapping) =>
+        [.. ClaudeFamilies.Select(family =>
+        {
+            var resolved = ModelResolver.Resolve(family, mapping);
+            return new ModelsReportAlias { Name = family, Slug = resolved.Slug, Effort = resolved.Effort };
+        })];
+
+    private static List<ModelsReportAlias> AliasesOf(string slug, List<ModelsReportAlias> aliases) =>
+        [.. aliases.Where(a => a.Slug.Equals(slug, StringComparison.OrdinalIgnoreCase))];
+
+    /// <summary>Null when unknown: the fallback table, or a plan-restricted model with no plan in the token.</summary>
+    private static bool? Usable(CatalogModel model, CatalogSnapshot snapshot) =>
+        !snapshot.Live ? null
+        : model.Plans is null ? true
+        : snapshot.PlanType is null ? null
+        : model.Plans.Contains(snapshot.PlanType, StringComparer.OrdinalIgnoreCase);
+}
+
+internal sealed record ModelsReportRow
+{
+    [JsonPropertyName("slug")] public required string Slug { get; init; }
+
+    [JsonPropertyName("display_name")] public string? DisplayName { get; init; }
+
+    /// <summary>Null for an alias target the catalogue does not list.</summary>
+    [JsonPropertyName("context_window")] public int? ContextWindow { get; init; }
+
+    /// <summary>False for models the catalogue hides (usable, but not advertised).</summary>
+    [JsonPropertyName("listed")] public bool Listed { get; init; }
+
+    [JsonPropertyName("in_catalogue")] public bool InCatalogue { get; init; }
+
+    /// <summary>Whether the account's plan can use it; null when unknown.</summary>
+    [JsonPropertyName("usable")] public bool? Usable { get; init; }
+
+    [JsonPropertyName("aliases")] public IReadOnlyList<ModelsReportAlias> Aliases { get; init; } = [];
+}
+
+internal sealed record ModelsReportAlias
+{
+    /// <summary><c>haiku</c>, <c>sonnet</c> or <c>opus</c>: every Claude name of that family maps here.</summary>
+    [JsonPropertyName("name")] public required string Name { get; init; }
+
+    [JsonPropertyName("slug")] public required string Slug { get; init; }
+
+    /// <summary>The reasoning effort the mapping forces; null means the request's own effort is used.</summary>
+    [JsonPropertyName("effort")] public string? Effort { get; init; }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(ModelsReport))]
+internal sealed partial class ModelsReportJsonContext : JsonSerializerContext;
