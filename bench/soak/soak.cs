@@ -386,9 +386,8 @@ static long RssKb(int pid)
 }
 
 // Sockets in state 01 (ESTABLISHED) whose remote port is the fake's: only the proxy connects there.
-static int EstablishedTo(int pid, int remotePort) => new[] { "tcp", "tcp6" }
-    .Select(name => $"/proc/{pid}/net/{name}").Where(File.Exists)
-    .SelectMany(path => File.ReadLines(path).Skip(1))
+static int EstablishedTo(int pid, int remotePort) => File.ReadLines($"/proc/{pid}/net/tcp").Skip(1)
+    .Concat(File.Exists($"/proc/{pid}/net/tcp6") ? File.ReadLines($"/proc/{pid}/net/tcp6").Skip(1) : [])
     .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
     .Count(f => f[3] == "01" && int.Parse(f[2][(f[2].IndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) == remotePort);
 
