@@ -14,6 +14,7 @@ internal sealed class CodexUpstream(
     UpstreamRetryPolicy policy,
     ProxyOptions options,
     TimeProvider time,
+    ActivityGauges gauges,
     ILogger<CodexUpstream> logger)
 {
     public async IAsyncEnumerable<CodexStreamEvent> StreamAsync(
@@ -44,15 +45,22 @@ internal sealed class CodexUpstream(
             UpstreamAttempt? attempt = null;
             try
             {
-                attempt = await UpstreamAttempt.OpenAsync(client, request, options.UpstreamIdleTimeout, time, cancellationToken);
+                attempt = await UpstreamAttempt.OpenAsync(client, request, options.UpstreamIdleTimeout, time, gauges, cancellationToken);
                 await attempt.ReadPreambleAsync();
                 return attempt;
             }
-            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception failure)
             {
+                // Disposed on every path, cancellation included: a client that leaves during the preamble must not
+                // leave the response (and its idle watch) behind.
                 if (attempt is not null)
                 {
                     await attempt.DisposeAsync();
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
                 }
 
                 if (!reasoningDropped && UpstreamRetryPolicy.IsInvalidEncryptedContent(failure) && WithoutReasoning(request) is { } stripped)

@@ -1,3 +1,5 @@
+using CodexProxy.Hosting;
+
 namespace CodexProxy.Codex;
 
 /// <summary>One upstream call: the open response, its idle-guarded body and the event reader over it.
@@ -11,11 +13,15 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
 
     private readonly HttpResponseMessage _response;
     private readonly Stream _body;
+    private readonly ActivityGauges _gauges;
+    private int _disposed;
 
-    private UpstreamAttempt(HttpResponseMessage response, Stream body, CancellationToken cancellationToken)
+    private UpstreamAttempt(HttpResponseMessage response, Stream body, ActivityGauges gauges, CancellationToken cancellationToken)
     {
         _response = response;
         _body = body;
+        _gauges = gauges;
+        gauges.UpstreamStreamOpened();
         Events = CodexEventReader.ReadAsync(body, cancellationToken).GetAsyncEnumerator(cancellationToken);
     }
 
@@ -25,7 +31,8 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
     public List<CodexStreamEvent> Preamble { get; } = [];
 
     public static async Task<UpstreamAttempt> OpenAsync(
-        CodexClient client, CodexRequest request, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
+        CodexClient client, CodexRequest request, TimeSpan idleTimeout, TimeProvider time, ActivityGauges gauges,
+        CancellationToken cancellationToken)
     {
         var watch = new UpstreamIdleWatch(idleTimeout, time, cancellationToken);
         try
@@ -34,7 +41,7 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
             try
             {
                 var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                return new UpstreamAttempt(response, new IdleTimeoutStream(body, watch), cancellationToken);
+                return new UpstreamAttempt(response, new IdleTimeoutStream(body, watch), gauges, cancellationToken);
             }
             catch
             {
@@ -81,8 +88,21 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Events.DisposeAsync();
-        await _body.DisposeAsync();
-        _response.Dispose();
+        // The gauge must come back down exactly once, even if disposal is repeated or a step of it throws.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await Events.DisposeAsync();
+            await _body.DisposeAsync();
+        }
+        finally
+        {
+            _response.Dispose();
+            _gauges.UpstreamStreamClosed();
+        }
     }
 }

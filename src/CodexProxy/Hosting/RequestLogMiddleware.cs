@@ -4,7 +4,8 @@ namespace CodexProxy.Hosting;
 
 /// <summary>Gives each request an id (the <c>request-id</c> header, as Anthropic sends) and logs one line when it ends:
 /// models, status, time to first byte, duration and tokens. Never headers or bodies.</summary>
-internal sealed class RequestLogMiddleware(RequestDelegate next, TimeProvider time, ILogger<RequestLogMiddleware> logger)
+internal sealed class RequestLogMiddleware(
+    RequestDelegate next, TimeProvider time, ActivityGauges gauges, ILogger<RequestLogMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -17,12 +18,14 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, TimeProvider ti
             entry.FirstByteTimestamp ??= time.GetTimestamp();
             return Task.CompletedTask;
         });
+        gauges.RequestStarted();
         try
         {
             await next(http);
         }
         finally
         {
+            gauges.RequestEnded();
             Log(http, entry, started);
         }
     }

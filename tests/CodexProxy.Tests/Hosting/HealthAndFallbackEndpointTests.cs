@@ -27,6 +27,26 @@ public sealed class HealthAndFallbackEndpointTests
     }
 
     [Fact]
+    public async Task Health_ReportsUptimeActivityAndMemory()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var proxy = await ProxyFixture.StartAsync(ProxyFixture.UnreachableUrl(), cancellationToken: ct);
+
+        using var response = await proxy.Client.GetAsync(new Uri("/health", UriKind.Relative), ct);
+
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("uptime_seconds").GetInt64() >= 0);
+        // The probe itself is not counted, and nothing else is running.
+        Assert.Equal(0, root.GetProperty("requests_in_flight").GetInt32());
+        Assert.Equal(0, root.GetProperty("upstream_streams_open").GetInt32());
+        var memory = root.GetProperty("memory");
+        Assert.True(memory.GetProperty("working_set_bytes").GetInt64() > 1_000_000);
+        Assert.True(memory.GetProperty("gc_heap_bytes").GetInt64() > 0);
+        Assert.True(memory.GetProperty("gc_committed_bytes").GetInt64() > 0);
+    }
+
+    [Fact]
     public async Task HeadRoot_AnswersOkForBunPreconnect()
     {
         var ct = TestContext.Current.CancellationToken;

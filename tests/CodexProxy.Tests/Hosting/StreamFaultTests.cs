@@ -1,3 +1,6 @@
+using System.Text.Json;
+using CodexProxy.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static CodexProxy.Tests.Fakes.UpstreamScript;
 
@@ -146,8 +149,82 @@ public sealed class StreamFaultTests
 
         await FaultMatrixTests.WaitUntilAsync(() => proxy.Upstream.OpenRequests == 0);
         Assert.Equal(200, proxy.Upstream.Attempts);
-        var health = await proxy.Client.GetAsync("/health", TestContext.Current.CancellationToken);
-        Assert.True(health.IsSuccessStatusCode);
+        await WaitForIdleHealthAsync(proxy);
+    }
+
+    [Fact]
+    public async Task StreamHeldOpen_ShowsInHealthUntilTheClientAborts()
+    {
+        await using var proxy = await ProxyHarness.StartAsync(o => o with { UpstreamIdleTimeout = TimeSpan.FromMinutes(5) });
+        proxy.Script = async (http, _) =>
+        {
+            await WriteSseAsync(http, Opening);
+            await Task.Delay(Timeout.Infinite, http.RequestAborted);
+        };
+        var ct = TestContext.Current.CancellationToken;
+        var response = await proxy.Client.SendAsync(ProxyRequests.Post(ProxyRequests.Body(true)), HttpCompletionOption.ResponseHeadersRead, ct);
+        var stream = await response.Content.ReadAsStreamAsync(ct);
+        Assert.True(await stream.ReadAsync(new byte[64], ct) > 0);
+
+        var open = await GetHealthAsync(proxy);
+
+        Assert.Equal(1, open.GetProperty("upstream_streams_open").GetInt32());
+        Assert.True(open.GetProperty("requests_in_flight").GetInt32() >= 1);
+        // Disposing an unfinished response is what aborts the connection; cancelling a token nothing waits on does not.
+        await stream.DisposeAsync();
+        response.Dispose();
+        await WaitForIdleHealthAsync(proxy);
+    }
+
+    [Fact]
+    public async Task ClientAbortBeforeAnyOutput_ClosesTheUpstreamStream()
+    {
+        await using var proxy = await ProxyHarness.StartAsync(o => o with { UpstreamIdleTimeout = TimeSpan.FromMinutes(5) });
+        var reachedUpstream = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        proxy.Script = async (http, _) =>
+        {
+            // Only the preamble: the proxy is still deciding whether it may retry when the client leaves.
+            await WriteSseAsync(http, [Created]);
+            reachedUpstream.TrySetResult();
+            await Task.Delay(Timeout.Infinite, http.RequestAborted);
+        };
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var sending = proxy.Client.SendAsync(ProxyRequests.Post(ProxyRequests.Body(true)), HttpCompletionOption.ResponseHeadersRead, abort.Token);
+        await reachedUpstream.Task.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        await FaultMatrixTests.WaitUntilAsync(() => proxy.Services.GetRequiredService<ActivityGauges>().UpstreamStreamsOpen == 1);
+
+        await abort.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        await FaultMatrixTests.WaitUntilAsync(() => proxy.Upstream.OpenRequests == 0);
+        await WaitForIdleHealthAsync(proxy);
+    }
+
+    private static async Task<JsonElement> GetHealthAsync(ProxyHarness proxy)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var response = await proxy.Client.GetAsync(new Uri("/health", UriKind.Relative), ct);
+        Assert.True(response.IsSuccessStatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>Polls <c>/health</c> (bounded) until nothing is in flight and no upstream response is open.</summary>
+    private static async Task WaitForIdleHealthAsync(ProxyHarness proxy)
+    {
+        var deadline = Environment.TickCount64 + 5000;
+        while (true)
+        {
+            var health = await GetHealthAsync(proxy);
+            var (inFlight, open) = (health.GetProperty("requests_in_flight").GetInt32(), health.GetProperty("upstream_streams_open").GetInt32());
+            if (inFlight == 0 && open == 0)
+            {
+                return;
+            }
+
+            Assert.True(Environment.TickCount64 < deadline, $"Still busy: {inFlight} requests in flight, {open} upstream streams open.");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
     }
 
     private static async Task AbortOneStreamAsync(ProxyHarness proxy, Task reachedUpstream)
