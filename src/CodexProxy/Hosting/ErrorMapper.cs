@@ -3,6 +3,7 @@ using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Logging;
 
 namespace CodexProxy.Hosting;
 
@@ -31,7 +32,9 @@ internal sealed class ErrorMapper(TimeProvider time)
             return UsageLimit(body.Error);
         }
 
-        var detail = body.Message ?? $"The ChatGPT Codex backend answered {status}.";
+        // Upstream text is relayed to the client, so it is scrubbed like a log line: a backend (or a proxy in front of
+        // it) that echoes the request must not hand the ChatGPT token to whoever reads the error.
+        var detail = body.Message is { } upstreamMessage ? LogRedactor.Redact(upstreamMessage) : $"The ChatGPT Codex backend answered {status}.";
         return status switch
         {
             401 => new ApiError(401, "authentication_error",
@@ -51,7 +54,7 @@ internal sealed class ErrorMapper(TimeProvider time)
 
     private ApiError FromStreamFailure(CodexError error)
     {
-        var message = error.Message ?? error.Code ?? "The ChatGPT Codex backend reported a failure.";
+        var message = LogRedactor.Redact(error.Message ?? error.Code ?? "The ChatGPT Codex backend reported a failure.");
         return (error.Code ?? error.Type) switch
         {
             "context_length_exceeded" => ContextOverflow(message),

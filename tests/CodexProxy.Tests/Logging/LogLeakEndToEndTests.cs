@@ -61,7 +61,7 @@ public sealed class LogLeakEndToEndTests : IAsyncDisposable
             _ => UpstreamScenario.Script(http => WriteSseAsync(http, TextTurn("fine"))),
         };
 
-        var statuses = new List<int>();
+        var answers = new List<(int Status, string Body)>();
         await using (var proxy = await StartProxyAsync(upstream, oauth))
         {
             foreach (var (prompt, stream, viaBearer) in new[]
@@ -69,11 +69,14 @@ public sealed class LogLeakEndToEndTests : IAsyncDisposable
                          ("plain", false, false), ("reject-once", true, true), ("echo-http", false, false), ("echo-stream", true, true),
                      })
             {
-                statuses.Add(await SendAsync(proxy.Client, prompt, stream, viaBearer));
+                answers.Add(await SendAsync(proxy.Client, prompt, stream, viaBearer));
             }
         }
 
         var sinks = ReadSinks();
+        // The client's answers are a sink too: the echoed credential must not come back in an error message.
+        sinks.Add(("answers to the client", string.Join('\n', answers.Select(a => a.Body))));
+        var statuses = answers.Select(a => a.Status).ToList();
         // A stream that fails before its first event is answered as a plain error.
         Assert.Equal([200, 200, 500, 500], statuses);
         Assert.True(oauth.RefreshCount >= 2, $"refreshes: {oauth.RefreshCount}");
@@ -152,7 +155,7 @@ public sealed class LogLeakEndToEndTests : IAsyncDisposable
             adjust: o => o with { Home = Home, LogFile = LogFile, LogLevel = LogLevel.Trace, ProxyApiKey = ProxyKey },
             cancellationToken: Ct);
 
-    private static async Task<int> SendAsync(HttpClient client, string prompt, bool stream, bool viaBearer)
+    private static async Task<(int Status, string Body)> SendAsync(HttpClient client, string prompt, bool stream, bool viaBearer)
     {
         using var request = ProxyRequests.Post(ProxyRequests.Body(stream, prompt), viaBearer ? null : ProxyKey);
         if (viaBearer)
@@ -162,8 +165,7 @@ public sealed class LogLeakEndToEndTests : IAsyncDisposable
 
         request.Headers.TryAddWithoutValidation("Cookie", $"session={CookieValue}; theme=dark");
         using var response = await client.SendAsync(request, Ct);
-        await response.Content.ReadAsStringAsync(Ct);
-        return (int)response.StatusCode;
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
     }
 
     private LogSinks Sinks() => new(TextWriter.Synchronized(_console), LogFile, RotateBytes);
