@@ -12,16 +12,20 @@ internal sealed class RefreshingCredentials(TokenStore store, TokenRefresher ref
     /// <summary>After a transient refresh failure, keep serving the still-valid token this long before trying again.</summary>
     private static readonly TimeSpan TransientBackoff = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long the hot path trusts its last look at tokens.json: a stat per request was a visible share of
+    /// the proxy's CPU, and another process's login or refresh is still seen within this time (at once when refreshing).</summary>
+    private static readonly TimeSpan FileCheckInterval = TimeSpan.FromSeconds(1);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _cacheLock = new();
     private CachedTokens? _cache;
     private DateTimeOffset _noRefreshBefore = DateTimeOffset.MinValue;
 
-    public bool HasLogin => Current() is not null;
+    public bool HasLogin => Current(fresh: false) is not null;
 
     public async ValueTask<CodexCredential> GetAsync(CancellationToken cancellationToken)
     {
-        var tokens = Current() ?? throw NotLoggedInException.NoTokens();
+        var tokens = Current(fresh: false) ?? throw NotLoggedInException.NoTokens();
         if (!refresher.NeedsRefresh(tokens))
         {
             return ToCredential(tokens);
@@ -41,7 +45,7 @@ internal sealed class RefreshingCredentials(TokenStore store, TokenRefresher ref
         try
         {
             // Whoever held the gate before us may have refreshed already: then there is nothing left to do.
-            var current = Current() ?? throw NotLoggedInException.NoTokens();
+            var current = Current(fresh: true) ?? throw NotLoggedInException.NoTokens();
             if (current.AccessToken != staleAccessToken && !refresher.NeedsRefresh(current))
             {
                 return current;
@@ -74,13 +78,23 @@ internal sealed class RefreshingCredentials(TokenStore store, TokenRefresher ref
     }
 
     /// <summary>The tokens on disk, parsed again only when the file changed (another process may have logged in or refreshed).</summary>
-    private StoredTokens? Current()
+    private StoredTokens? Current(bool fresh)
     {
+        var now = time.GetTimestamp();
+        lock (_cacheLock)
+        {
+            if (!fresh && _cache is { } recent && time.GetElapsedTime(recent.CheckedAt, now) < FileCheckInterval)
+            {
+                return recent.Tokens;
+            }
+        }
+
         var stamp = FileStamp.Of(store.TokensPath);
         lock (_cacheLock)
         {
             if (_cache is { } cached && cached.Stamp == stamp)
             {
+                _cache = cached with { CheckedAt = now };
                 return cached.Tokens;
             }
         }
@@ -88,7 +102,7 @@ internal sealed class RefreshingCredentials(TokenStore store, TokenRefresher ref
         var tokens = stamp is null ? null : store.Load();
         lock (_cacheLock)
         {
-            _cache = new CachedTokens(tokens, stamp);
+            _cache = new CachedTokens(tokens, stamp, now);
         }
 
         return tokens;
@@ -99,13 +113,13 @@ internal sealed class RefreshingCredentials(TokenStore store, TokenRefresher ref
         var stamp = FileStamp.Of(store.TokensPath);
         lock (_cacheLock)
         {
-            _cache = new CachedTokens(tokens, stamp);
+            _cache = new CachedTokens(tokens, stamp, time.GetTimestamp());
         }
     }
 
     private static CodexCredential ToCredential(StoredTokens tokens) => new(tokens.AccessToken, tokens.ResolveAccountId());
 
-    private sealed record CachedTokens(StoredTokens? Tokens, FileStamp? Stamp);
+    private sealed record CachedTokens(StoredTokens? Tokens, FileStamp? Stamp, long CheckedAt);
 
     private sealed record FileStamp(DateTime LastWriteUtc, long Length)
     {

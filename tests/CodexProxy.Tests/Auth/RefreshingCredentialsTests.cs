@@ -137,4 +137,19 @@ public sealed class RefreshingCredentialsTests
         Assert.False(credentials.HasLogin);
         await Assert.ThrowsAsync<NotLoggedInException>(() => credentials.GetAsync(Ct).AsTask());
     }
+
+    [Fact]
+    public async Task LoginWrittenByAnotherProcess_IsSeenWithinTheFileCheckInterval()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var env = await AuthTestEnvironment.CreateAsync(time);
+        using var credentials = env.CreateComponents().CreateCredentials();
+        Assert.False(credentials.HasLogin);
+
+        var seeded = env.SeedLogin(TimeSpan.FromHours(1));
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(credentials.HasLogin);
+        Assert.Equal(seeded.AccessToken, (await credentials.GetAsync(Ct)).AccessToken);
+    }
 }
