@@ -57,7 +57,7 @@ start_proxy() {
   printf '{"access_token":"bench-token","refresh_token":"bench-refresh","expires_at":4102444800000,"chatgpt_account_id":"bench"}' >"$home/tokens.json"
   port="$(free_port)"
   PORT="$port" CODEX_BASE_URL="$fake_url" CHATGPT_CODEX_PROXY_HOME="$home" LOG_FILE="$work/proxy.log" \
-    Logging__LogLevel__Default=Warning "${proxy_cmd[@]}" start >>"$work/proxy.out" 2>&1 &
+    "${proxy_cmd[@]}" start >>"$work/proxy.out" 2>&1 &
   proxy_pid=$!
   pids+=("$proxy_pid")
   proxy_url="http://127.0.0.1:$port"

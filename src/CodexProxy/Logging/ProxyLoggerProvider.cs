@@ -5,27 +5,22 @@ namespace CodexProxy.Logging;
 /// <summary>Where log lines go: a console writer and a rolling file. Replaceable in DI (tests capture both).</summary>
 internal sealed record LogSinks(TextWriter Console, string FilePath, long RotateBytes = RollingLogFile.DefaultMaxBytes);
 
-/// <summary>The proxy's only logger provider: one redacted line per entry, to the console and the log file.</summary>
+/// <summary>The proxy's only logger provider: one redacted line per entry, to the console and the log file.
+/// Lines are redacted on the caller's thread and written in the background.</summary>
 internal sealed class ProxyLoggerProvider(LogSinks sinks, TimeProvider time) : ILoggerProvider
 {
-    private readonly RollingLogFile _file = new(sinks.FilePath, sinks.RotateBytes);
-    private readonly Lock _consoleGate = new();
+    private readonly BackgroundLogWriter _writer = new(sinks.Console, new RollingLogFile(sinks.FilePath, sinks.RotateBytes));
 
     public ILogger CreateLogger(string categoryName) => new ProxyLogger(this, ShortName(categoryName));
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose() => _writer.Dispose();
 
     internal void Write(LogLevel level, string category, string message, Exception? exception)
     {
         var text = exception is null ? message : $"{message}{Environment.NewLine}{exception}";
         var line = LogRedactor.Redact(string.Create(CultureInfo.InvariantCulture,
             $"{time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {LevelName(level)} {category}: {text}"));
-        lock (_consoleGate)
-        {
-            sinks.Console.WriteLine(line);
-        }
-
-        _file.WriteLine(line);
+        _writer.Enqueue(line);
     }
 
     private static string ShortName(string category) =>

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace CodexProxy.Logging;
 
-/// <summary>Appends lines to a file; at <see cref="MaxBytes"/> the file becomes <c>.1</c> (replacing the previous
+/// <summary>Appends text to a file; at <see cref="MaxBytes"/> the file becomes <c>.1</c> (replacing the previous
 /// one) and a new file starts, so the log never grows without bound. Thread-safe; failures to write are swallowed
 /// because logging must never take the proxy down.</summary>
 internal sealed class RollingLogFile(string path, long maxBytes = RollingLogFile.DefaultMaxBytes) : IDisposable
@@ -17,9 +17,12 @@ internal sealed class RollingLogFile(string path, long maxBytes = RollingLogFile
 
     public long MaxBytes { get; } = maxBytes;
 
-    public void WriteLine(string line)
+    public void WriteLine(string line) => Write(line + Environment.NewLine);
+
+    /// <summary>Appends <paramref name="text"/> (whole lines) with one write and one flush.</summary>
+    public void Write(string text)
     {
-        var bytes = Encoding.UTF8.GetBytes(line + Environment.NewLine);
+        var bytes = Encoding.UTF8.GetBytes(text);
         lock (_gate)
         {
             if (_broken)

@@ -160,14 +160,18 @@ public sealed class EdgeSecurityTests
     {
         await using var proxy = await ProxyHarness.StartAsync(o => o with { Host = "0.0.0.0" });
 
-        Assert.Contains("PROXY_API_KEY is not set", proxy.Console.ToString(), StringComparison.Ordinal);
+        // Log lines are written in the background.
+        await FaultMatrixTests.WaitUntilAsync(() => proxy.Console.ToString().Contains("PROXY_API_KEY is not set", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task LoopbackHost_DoesNotWarn()
     {
         await using var proxy = await ProxyHarness.StartAsync();
+        await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(false));
 
+        // Lines keep their order: once the request's line is out, a start-up warning would be out too.
+        await FaultMatrixTests.WaitUntilAsync(() => proxy.Console.ToString().Contains("POST /v1/messages", StringComparison.Ordinal));
         Assert.DoesNotContain("PROXY_API_KEY is not set", proxy.Console.ToString(), StringComparison.Ordinal);
     }
 

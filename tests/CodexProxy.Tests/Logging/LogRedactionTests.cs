@@ -110,4 +110,30 @@ public sealed class LogRedactionTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public void BackgroundWriter_OnDispose_HasWrittenEveryLineInOrderToBothSinks()
+    {
+        var directory = Directory.CreateTempSubdirectory("cxp-log-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "proxy.log");
+            var console = new StringWriter();
+            using (var writer = new BackgroundLogWriter(console, new RollingLogFile(path)))
+            {
+                for (var i = 0; i < 5000; i++)
+                {
+                    writer.Enqueue($"line {i:D4}");
+                }
+            }
+
+            var expected = Enumerable.Range(0, 5000).Select(i => $"line {i:D4}").ToArray();
+            Assert.Equal(expected, File.ReadAllLines(path));
+            Assert.Equal(expected, console.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
