@@ -20,6 +20,8 @@ public class StreamTranslationBenchmarks
     private readonly byte[] _deltaData =
         """{"type":"response.output_text.delta","sequence_number":7,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"word ","logprobs":[]}"""u8.ToArray();
 
+    // One per stream in the proxy; it remembers the item id, which repeats across a stream's deltas.
+    private readonly CodexDeltaEventParser _deltaParser = new();
     private readonly ArrayBufferWriter<byte> _output = new(64 * 1024);
     private readonly ContentBlockDeltaEvent _textDelta = new(0, new TextDelta("word "));
 
@@ -38,7 +40,7 @@ public class StreamTranslationBenchmarks
     }
 
     [Benchmark(Description = "parse one output_text.delta")]
-    public object? ParseDelta() => CodexEventReader.Parse(_deltaData);
+    public object? ParseDelta() => CodexEventReader.Parse(_deltaData, _deltaParser);
 
     [Benchmark(Description = "format one content_block_delta")]
     public int FormatDelta()
