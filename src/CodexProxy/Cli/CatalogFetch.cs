@@ -1,7 +1,7 @@
-using System.Globalization;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
 using CodexProxy.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CodexProxy.Cli;
 
@@ -20,26 +20,11 @@ internal static class CatalogFetch
     public static async Task<CatalogFetchResult> RunAsync(
         HttpClient http, ProxyOptions options, ICodexCredentials credentials, TimeProvider time, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(time);
-        var observed = new LoginObservingCredentials(credentials);
-        var failures = new CatalogFailureRecorder();
-        using var catalog = new ModelCatalog(http, options, observed, time, failures);
-        var started = time.GetTimestamp();
+        // Failures are reported in words on the console, not as log lines.
+        using var catalog = new ModelCatalog(http, options, credentials, time, NullLogger<ModelCatalog>.Instance);
         var snapshot = await catalog.GetAsync(cancellationToken);
-        if (snapshot.Live)
-        {
-            return new CatalogFetchResult(snapshot, null, NotLoggedIn: false);
-        }
-
-        if (observed.NotLoggedIn is { } notLoggedIn)
-        {
-            return new CatalogFetchResult(snapshot, notLoggedIn.Message, NotLoggedIn: true);
-        }
-
-        // The catalogue's own deadline surfaces as a bare "operation was canceled"; say what it means.
-        var reason = time.GetElapsedTime(started) >= ModelCatalog.FetchTimeout
-            ? string.Create(CultureInfo.InvariantCulture, $"no answer within {ModelCatalog.FetchTimeout.TotalSeconds:0} s")
-            : failures.LastFailure ?? "unknown error";
-        return new CatalogFetchResult(snapshot, reason, NotLoggedIn: false);
+        return catalog.LastFailure is { } failure && !snapshot.Live
+            ? new CatalogFetchResult(snapshot, failure.Reason, failure.NotLoggedIn)
+            : new CatalogFetchResult(snapshot, null, NotLoggedIn: false);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -9,6 +10,9 @@ namespace CodexProxy.Codex;
 
 /// <summary>What the catalogue says about one model.</summary>
 internal sealed record CatalogModel(string Slug, string DisplayName, int ContextWindow, bool Listed, IReadOnlyList<string>? Plans);
+
+/// <summary>Why a fetch fell back. <see cref="NotLoggedIn"/>: the one cause the user has to fix (log in).</summary>
+internal sealed record CatalogFailure(string Reason, bool NotLoggedIn);
 
 /// <summary>One version of the catalogue. <see cref="Live"/> is false for the built-in fallback table.</summary>
 internal sealed record CatalogSnapshot(IReadOnlyList<CatalogModel> Models, bool Live, string? PlanType)
@@ -44,6 +48,9 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
     private CatalogSnapshot? _current;
     private string? _etag;
     private DateTimeOffset _expires;
+
+    /// <summary>Why the last fetch fell back to the last known or built-in table; null after a successful fetch.</summary>
+    public CatalogFailure? LastFailure { get; private set; }
 
     /// <summary>The built-in table: every slug the model map can produce.</summary>
     public static CatalogSnapshot Fallback { get; } = BuildFallback();
@@ -98,6 +105,7 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
 
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
+        using var deadline = new CancellationTokenSource(FetchTimeout, time);
         try
         {
             var credential = await credentials.GetAsync(cancellationToken);
@@ -115,7 +123,6 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
                 request.Headers.TryAddWithoutValidation("If-None-Match", _etag);
             }
 
-            using var deadline = new CancellationTokenSource(FetchTimeout, time);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             using var response = await http.SendAsync(request, timeout.Token);
             if (response.StatusCode == HttpStatusCode.NotModified && _current is { Live: true })
@@ -142,7 +149,16 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
             _etag = response.Headers.ETag?.ToString()
                 ?? (response.Headers.TryGetValues("X-Models-Etag", out var tags) ? tags.FirstOrDefault() : null);
             _expires = time.GetUtcNow() + FreshFor;
+            LastFailure = null;
             LogFetched(logger, _current.Models.Count);
+        }
+        catch (NotLoggedInException e)
+        {
+            Fail(e.Message, notLoggedIn: true);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Fail(string.Create(CultureInfo.InvariantCulture, $"no answer within {FetchTimeout.TotalSeconds:0} s"));
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -151,8 +167,9 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
     }
 
     /// <summary>Keeps a previously fetched catalogue; otherwise serves the fallback. Retries soon either way.</summary>
-    private void Fail(string reason)
+    private void Fail(string reason, bool notLoggedIn = false)
     {
+        LastFailure = new CatalogFailure(reason, notLoggedIn);
         LogFetchFailed(logger, reason);
         _current ??= Fallback;
         _expires = time.GetUtcNow() + RetryAfterFailure;
