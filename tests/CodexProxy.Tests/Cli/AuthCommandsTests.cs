@@ -24,7 +24,7 @@ public sealed class AuthCommandsTests
         response.Headers.Add("x-codex-secondary-used-percent", "7");
         response.Headers.Add("x-codex-secondary-window-minutes", "10080");
         auth.Usage.OnResponseHeaders(response.Headers);
-        var (console, output) = CreateConsole();
+        var (console, output) = CliTestSupport.PlainConsole();
 
         var exitCode = StatusCommand.Run(auth, console);
 
@@ -44,7 +44,7 @@ public sealed class AuthCommandsTests
     public async Task Status_NotLoggedIn_ExitsOne()
     {
         await using var env = await AuthTestEnvironment.CreateAsync();
-        var (console, output) = CreateConsole();
+        var (console, output) = CliTestSupport.PlainConsole();
 
         var exitCode = StatusCommand.Run(env.CreateComponents(), console);
 
@@ -58,7 +58,7 @@ public sealed class AuthCommandsTests
         await using var env = await AuthTestEnvironment.CreateAsync();
         var seeded = env.SeedLogin(TimeSpan.FromHours(1));
         var auth = env.CreateComponents();
-        var (console, _) = CreateConsole();
+        var (console, _) = CliTestSupport.PlainConsole();
 
         Assert.Equal(0, await LogoutCommand.RunAsync(auth, console, Ct));
         Assert.Equal(LogoutOutcome.NotLoggedIn, await auth.LogoutAsync(Ct));
@@ -78,19 +78,5 @@ public sealed class AuthCommandsTests
 
         Assert.Empty(env.Server.RevokedTokens);
         Assert.False(File.Exists(env.Options.TokensPath));
-    }
-
-    private static (IAnsiConsole Console, StringWriter Output) CreateConsole()
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 200;
-        return (console, output);
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Spectre.Console;
 
 namespace CodexProxy.Tests.Cli;
 
@@ -33,6 +34,21 @@ internal static class CliTestSupport
             builder => builder.Logging.ClearProviders());
         await app.StartAsync(cancellationToken);
         return app;
+    }
+
+    /// <summary>A plain, wide, non-interactive console whose output the test reads back.</summary>
+    public static (IAnsiConsole Console, StringWriter Output) PlainConsole()
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 200;
+        return (console, output);
     }
 
     public static Uri BaseAddress(WebApplication app) =>

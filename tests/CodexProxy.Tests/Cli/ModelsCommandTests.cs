@@ -223,15 +223,7 @@ public sealed class ModelsCommandTests
 
     private static async Task<(int ExitCode, string Output)> RunAsync(AuthTestEnvironment env, ProxyOptions options, bool json)
     {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 200;
+        var (console, output) = CliTestSupport.PlainConsole();
         using var http = new HttpClient();
         var exitCode = await ModelsCommand.RunAsync(env.CreateComponents(), options, http, console, json, Ct);
         return (exitCode, output.ToString());

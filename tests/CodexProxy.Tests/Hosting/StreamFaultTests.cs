@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CodexProxy.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static CodexProxy.Tests.Fakes.UpstreamScript;
@@ -41,11 +42,7 @@ public sealed class StreamFaultTests
     public async Task IdleStallAfterOutput_EndsWithTimeoutErrorEvent()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        proxy.Script = async (http, _) =>
-        {
-            await WriteSseAsync(http, Opening);
-            await Task.Delay(Timeout.Infinite, http.RequestAborted);
-        };
+        proxy.Script = OpenThenHangUntilAborted;
 
         var (status, _, body) = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(true));
 
@@ -138,11 +135,7 @@ public sealed class StreamFaultTests
     public async Task ManyAbortedStreams_LeaveNoUpstreamRequestOpen()
     {
         await using var proxy = await ProxyHarness.StartAsync(o => o with { UpstreamIdleTimeout = TimeSpan.FromMinutes(5) });
-        proxy.Script = async (http, _) =>
-        {
-            await WriteSseAsync(http, Opening);
-            await Task.Delay(Timeout.Infinite, http.RequestAborted);
-        };
+        proxy.Script = OpenThenHangUntilAborted;
 
         await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, _) =>
             await AbortOneStreamAsync(proxy, Task.CompletedTask));
@@ -156,11 +149,7 @@ public sealed class StreamFaultTests
     public async Task StreamHeldOpen_ShowsInHealthUntilTheClientAborts()
     {
         await using var proxy = await ProxyHarness.StartAsync(o => o with { UpstreamIdleTimeout = TimeSpan.FromMinutes(5) });
-        proxy.Script = async (http, _) =>
-        {
-            await WriteSseAsync(http, Opening);
-            await Task.Delay(Timeout.Infinite, http.RequestAborted);
-        };
+        proxy.Script = OpenThenHangUntilAborted;
         var ct = TestContext.Current.CancellationToken;
         var response = await proxy.Client.SendAsync(ProxyRequests.Post(ProxyRequests.Body(true)), HttpCompletionOption.ResponseHeadersRead, ct);
         var stream = await response.Content.ReadAsStreamAsync(ct);
@@ -237,5 +226,12 @@ public sealed class StreamFaultTests
         Assert.True(await stream.ReadAsync(buffer, abort.Token) > 0);
         await reachedUpstream;
         await abort.CancelAsync();
+    }
+
+    /// <summary>An upstream that opens the stream and then stays silent until the proxy hangs up.</summary>
+    private static async Task OpenThenHangUntilAborted(HttpContext http, int attempt)
+    {
+        await WriteSseAsync(http, Opening);
+        await Task.Delay(Timeout.Infinite, http.RequestAborted);
     }
 }
