@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
@@ -112,5 +111,5 @@ internal static class MessagesEndpoint
         }
     }
 
-    private static string NewMessageId() => $"msg_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}";
+    private static string NewMessageId() => ResponseIds.New("msg_");
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace CodexProxy.Hosting;
 
 /// <summary>Gives each request an id (the <c>request-id</c> header, as Anthropic sends) and logs one line when it ends:
@@ -9,7 +7,7 @@ internal sealed class RequestLogMiddleware(
 {
     public async Task InvokeAsync(HttpContext http)
     {
-        var entry = new RequestLogEntry($"req_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}");
+        var entry = new RequestLogEntry(ResponseIds.New("req_"));
         http.Features.Set(entry);
         http.Response.Headers["request-id"] = entry.RequestId;
         var started = time.GetTimestamp();
