@@ -74,6 +74,25 @@ public sealed class ModelCatalogTests : IDisposable
         Assert.False(snapshot.Live);
         Assert.Contains(snapshot.Models, m => m.Slug == "gpt-5.5");
         Assert.All(snapshot.Models, m => Assert.Equal(ModelCatalog.DefaultContextWindow, m.ContextWindow));
+        Assert.False(Assert.IsType<CatalogFailure>(catalog.LastFailure).NotLoggedIn);
+    }
+
+    [Fact]
+    public async Task LastFailure_SaysWhy_AndIsClearedByTheNextGoodFetch()
+    {
+        _upstream.Respond(HttpStatusCode.InternalServerError, "");
+        using var catalog = NewCatalog();
+        var ct = TestContext.Current.CancellationToken;
+
+        await catalog.GetAsync(ct);
+        var failure = catalog.LastFailure;
+        _upstream.Respond(HttpStatusCode.OK, CatalogJson);
+        _time.Advance(ModelCatalog.RetryAfterFailure);
+        var snapshot = await catalog.GetAsync(ct);
+
+        Assert.Equal(new CatalogFailure("HTTP 500", NotLoggedIn: false), failure);
+        Assert.True(snapshot.Live);
+        Assert.Null(catalog.LastFailure);
     }
 
     [Fact]
@@ -92,6 +111,7 @@ public sealed class ModelCatalogTests : IDisposable
         var snapshot = await fetch;
 
         Assert.False(snapshot.Live);
+        Assert.Equal("no answer within 10 s", catalog.LastFailure?.Reason);
     }
 
     [Fact]
