@@ -102,6 +102,45 @@ public sealed class SseResponseWriterTests : IDisposable
         await writing;
     }
 
+    [Fact]
+    public async Task EventsAlreadyWritten_AreDeliveredBeforeTheWriterWaitsForMore()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var channel = Channel.CreateUnbounded<StreamEvent>();
+        var flushes = new FlushCountingStream();
+        _http.Response.Body = flushes;
+        var writer = NewWriter();
+        // A burst: three events are ready before the writer looks, then the upstream goes quiet.
+        channel.Writer.TryWrite(new MessageStartEvent(StartMessage));
+        channel.Writer.TryWrite(new ContentBlockStartEvent(0, new TextBlock("")));
+        channel.Writer.TryWrite(new ContentBlockDeltaEvent(0, new TextDelta("Hi")));
+
+        var writing = writer.WriteAsync(channel.Reader.ReadAllAsync(ct), ct);
+        await WaitUntil(() => flushes.Text.Contains("\"Hi\"", StringComparison.Ordinal));
+        var flushesForTheBurst = flushes.Flushes;
+        channel.Writer.TryWrite(new ContentBlockDeltaEvent(0, new TextDelta(" there")));
+        await WaitUntil(() => flushes.Text.Contains("\" there\"", StringComparison.Ordinal));
+        channel.Writer.Complete();
+        await writing;
+
+        Assert.Equal(1, flushesForTheBurst);
+        Assert.StartsWith("event: message_start", flushes.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Records what reached the client and how many flushes carried it.</summary>
+    private sealed class FlushCountingStream : MemoryStream
+    {
+        public int Flushes { get; private set; }
+
+        public string Text => Encoding.UTF8.GetString(ToArray());
+
+        public override Task FlushAsync(CancellationToken cancellationToken)
+        {
+            Flushes++;
+            return Task.CompletedTask;
+        }
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
