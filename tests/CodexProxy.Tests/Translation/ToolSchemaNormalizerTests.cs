@@ -53,4 +53,17 @@ public sealed class ToolSchemaNormalizerTests
 
         Assert.Equal("tools[0].input_schema: must be a JSON object", exception.Message);
     }
+
+    [Fact]
+    public void RepeatedSchema_IsNormalisedOnce_AndSimilarSchemasStayDistinct()
+    {
+        const string Schema = """{"$schema":"x","properties":{"a":{"type":"string"}}}""";
+        var first = ToolSchemaNormalizer.Normalize(JsonDocument.Parse(Schema).RootElement, "tools[0].input_schema");
+        var again = ToolSchemaNormalizer.Normalize(JsonDocument.Parse(Schema).RootElement, "tools[1].input_schema");
+        var other = Normalize("""{"$schema":"x","properties":{"b":{"type":"string"}}}""");
+
+        Assert.Equal("""{"type":"object","properties":{"a":{"type":"string"}}}""", first.GetRawText());
+        Assert.Equal(first.GetRawText(), again.GetRawText());
+        Assert.Equal("""{"type":"object","properties":{"b":{"type":"string"}}}""", other);
+    }
 }
