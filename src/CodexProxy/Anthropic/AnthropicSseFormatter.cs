@@ -22,6 +22,10 @@ internal static class AnthropicSseFormatter
     private static readonly JsonEncodedText ThinkingName = JsonEncodedText.Encode("thinking");
     private static readonly JsonEncodedText PartialJsonName = JsonEncodedText.Encode("partial_json");
     private static readonly JsonEncodedText SignatureName = JsonEncodedText.Encode("signature");
+    private static readonly JsonEncodedText TextDeltaType = JsonEncodedText.Encode("text_delta");
+    private static readonly JsonEncodedText ThinkingDeltaType = JsonEncodedText.Encode("thinking_delta");
+    private static readonly JsonEncodedText InputJsonDeltaType = JsonEncodedText.Encode("input_json_delta");
+    private static readonly JsonEncodedText SignatureDeltaType = JsonEncodedText.Encode("signature_delta");
 
     [ThreadStatic]
     private static Utf8JsonWriter? _threadJsonWriter;
@@ -68,28 +72,16 @@ internal static class AnthropicSseFormatter
         json.WriteString(TypeName, "content_block_delta"u8);
         json.WriteNumber(IndexName, e.Index);
         json.WriteStartObject(DeltaName);
-        switch (e.Delta)
+        var (type, name, value) = e.Delta switch
         {
-            case TextDelta text:
-                json.WriteString(TypeName, "text_delta"u8);
-                json.WriteString(TextName, text.Text);
-                break;
-            case ThinkingDelta thinking:
-                json.WriteString(TypeName, "thinking_delta"u8);
-                json.WriteString(ThinkingName, thinking.Thinking);
-                break;
-            case InputJsonDelta input:
-                json.WriteString(TypeName, "input_json_delta"u8);
-                json.WriteString(PartialJsonName, input.PartialJson);
-                break;
-            case SignatureDelta signature:
-                json.WriteString(TypeName, "signature_delta"u8);
-                json.WriteString(SignatureName, signature.Signature);
-                break;
-            default:
-                throw new NotSupportedException($"Unknown delta {e.Delta.GetType().Name}.");
-        }
-
+            TextDelta text => (TextDeltaType, TextName, text.Text),
+            ThinkingDelta thinking => (ThinkingDeltaType, ThinkingName, thinking.Thinking),
+            InputJsonDelta input => (InputJsonDeltaType, PartialJsonName, input.PartialJson),
+            SignatureDelta signature => (SignatureDeltaType, SignatureName, signature.Signature),
+            _ => throw new NotSupportedException($"Unknown delta {e.Delta.GetType().Name}."),
+        };
+        json.WriteString(TypeName, type);
+        json.WriteString(name, value);
         json.WriteEndObject();
         json.WriteEndObject();
     }
