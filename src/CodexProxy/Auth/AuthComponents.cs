@@ -9,6 +9,7 @@ internal sealed class AuthComponents
     public AuthComponents(ProxyOptions options, CodexCliAuthFile codexCli, HttpClient http, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("CodexProxy.Auth");
+        Options = options;
         Time = time;
         Logger = logger;
         CodexCli = codexCli;
@@ -17,6 +18,8 @@ internal sealed class AuthComponents
         Refresher = new TokenRefresher(OAuth, Store, codexCli, time, logger);
         Usage = new UsageWindowsStore(Store.UsagePath, time, logger);
     }
+
+    public ProxyOptions Options { get; }
 
     public TimeProvider Time { get; }
 

@@ -11,15 +11,9 @@ internal static class AuthCommandContext
     /// <summary>Runs <paramref name="run"/> with components built from the environment; 2 on a configuration error.</summary>
     public static async Task<int> RunAsync(Func<AuthComponents, IAnsiConsole, Task<int>> run)
     {
-        ProxyOptions options;
-        try
+        if (await CliOptions.LoadAsync() is not { } options)
         {
-            options = ProxyOptions.FromEnvironment();
-        }
-        catch (InvalidOperationException e)
-        {
-            await Console.Error.WriteLineAsync($"Configuration error: {e.Message}");
-            return 2;
+            return CliOptions.ConfigurationError;
         }
 
         using var loggers = CliLogging.Create(new LogSinks(Console.Error, options.LogFile), LogLevel.Warning, TimeProvider.System);

@@ -23,7 +23,7 @@ internal sealed class ClaudeLauncher(IDictionary environment, HttpClient http, T
         catch (InvalidOperationException e)
         {
             await status.WriteLineAsync($"Configuration error: {e.Message}");
-            return 2;
+            return CliOptions.ConfigurationError;
         }
 
         var claude = LocalProxy.FindOnPath("claude", environment);

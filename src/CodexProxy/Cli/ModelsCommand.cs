@@ -26,9 +26,7 @@ internal static class ModelsCommand
         command.SetAction((parse, cancellationToken) => AuthCommandContext.RunAsync(async (auth, console) =>
         {
             using var http = CodexClient.CreateHttpClient();
-            // Already validated by the context, so this cannot throw here.
-            var options = ProxyOptions.FromEnvironment();
-            return await RunAsync(auth, options, http, console, parse.GetValue(json), cancellationToken);
+            return await RunAsync(auth, auth.Options, http, console, parse.GetValue(json), cancellationToken);
         }));
         return command;
     }

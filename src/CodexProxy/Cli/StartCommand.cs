@@ -11,15 +11,9 @@ internal static class StartCommand
         var command = new Command("start", "Run the proxy server in the foreground (PORT, HOST and friends come from the environment).");
         command.SetAction(async (_, cancellationToken) =>
         {
-            ProxyOptions options;
-            try
+            if (await CliOptions.LoadAsync() is not { } options)
             {
-                options = ProxyOptions.FromEnvironment();
-            }
-            catch (InvalidOperationException e)
-            {
-                await Console.Error.WriteLineAsync($"Configuration error: {e.Message}");
-                return 2;
+                return CliOptions.ConfigurationError;
             }
 
             await using var app = ProxyApp.Create(options);
