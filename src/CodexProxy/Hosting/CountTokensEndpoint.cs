@@ -11,24 +11,26 @@ internal static class CountTokensEndpoint
     public static void MapCountTokens(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/messages/count_tokens", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext http, ProxyOptions options, TokenCalibration calibration)
+    private static async Task HandleAsync(
+        HttpContext http, ProxyOptions options, TokenCalibration calibration, TimeProvider time, ILoggerFactory loggers)
     {
+        var logger = loggers.CreateLogger(typeof(CountTokensEndpoint));
         var cancellationToken = http.RequestAborted;
         try
         {
             var request = await RequestBodyReader.ReadAsync(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
             var header = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } value ? value.ToString() : null;
-            var mapped = RequestMapper.ToCodexRequest(request, new RequestContext(header, options.Models));
+            var mapped = ClientRequestMapping.Map(request, new RequestContext(header, options.Models), logger);
             var count = calibration.Apply(SessionKey.From(header, request.Metadata), TokenCounter.Count(mapped.Body));
             await TypedResults.Json(new TokenCount(count), CountTokensJsonContext.Default.TokenCount).ExecuteAsync(http);
         }
-        catch (InvalidRequestException e)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await ErrorResults.WriteAsync(http.Response, ApiError.InvalidRequest(e.Message), cancellationToken);
+            // The client went away.
         }
-        catch (RequestTooLargeException e)
+        catch (Exception e) when (!http.Response.HasStarted)
         {
-            await ErrorResults.WriteAsync(http.Response, ApiError.RequestTooLarge(e.Limit), cancellationToken);
+            await ErrorResults.WriteFailureAsync(http.Response, new ErrorMapper(time), e, logger, cancellationToken);
         }
     }
 }

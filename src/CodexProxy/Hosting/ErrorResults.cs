@@ -7,6 +7,19 @@ namespace CodexProxy.Hosting;
 /// <summary>Writes an <see cref="ApiError"/> as an Anthropic error response with its retry headers.</summary>
 internal static class ErrorResults
 {
+    /// <summary>Answers a request that failed before its response started: the failure is mapped at the one mapping
+    /// point, and logged when it is the proxy's (5xx) rather than the client's.</summary>
+    public static Task WriteFailureAsync(HttpResponse response, ErrorMapper errors, Exception failure, ILogger logger, CancellationToken cancellationToken)
+    {
+        var error = errors.Map(failure);
+        if (error.Status >= 500)
+        {
+            ProxyLog.RequestFailed(logger, error.Status, error.Type, failure);
+        }
+
+        return WriteAsync(response, error, cancellationToken);
+    }
+
     public static async Task WriteAsync(HttpResponse response, ApiError error, CancellationToken cancellationToken)
     {
         response.Clear();

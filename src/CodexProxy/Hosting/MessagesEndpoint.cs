@@ -29,7 +29,7 @@ internal static class MessagesEndpoint
         {
             var request = await RequestBodyReader.ReadAsync<MessagesRequest>(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
             var sessionId = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } header ? header.ToString() : null;
-            var mapped = Map(request, new RequestContext(sessionId, options.Models), logger);
+            var mapped = ClientRequestMapping.Map(request, new RequestContext(sessionId, options.Models), logger);
             entry.RequestedModel = mapped.RequestedModel;
             entry.CodexModel = mapped.Body.Model;
             availability.EnsureUsable(mapped.Body.Model);
@@ -66,29 +66,7 @@ internal static class MessagesEndpoint
         }
         catch (Exception e) when (!writer.HasStarted && !http.Response.HasStarted)
         {
-            var error = errors.Map(e);
-            if (error.Status >= 500)
-            {
-                ProxyLog.RequestFailed(logger, error.Status, error.Type, e);
-            }
-
-            await ErrorResults.WriteAsync(http.Response, error, cancellationToken);
-        }
-    }
-
-    /// <summary>Mapping is a pure function of the client's request, so whatever it trips over is the client's input:
-    /// a 400, never a 500. Unexpected failures are still logged so the mapper can learn to name them.</summary>
-    private static MappedRequest Map(MessagesRequest request, RequestContext context, ILogger logger)
-    {
-        try
-        {
-            return RequestMapper.ToCodexRequest(request, context);
-        }
-        catch (Exception e) when (e is NullReferenceException or InvalidCastException or ArgumentException or FormatException
-            or OverflowException or IndexOutOfRangeException or KeyNotFoundException or InvalidOperationException)
-        {
-            ProxyLog.UnexpectedMappingFailure(logger, e);
-            throw new InvalidRequestException("The request has a value of an unexpected shape (for example a null where an object belongs).");
+            await ErrorResults.WriteFailureAsync(http.Response, errors, e, logger, cancellationToken);
         }
     }
 

@@ -148,10 +148,15 @@ public sealed class EdgeSecurityTests
     {
         await using var proxy = await ProxyHarness.StartAsync();
 
-        var (status, errorType, answer) = await ProxyRequests.SendAsync(proxy.Client, body);
+        // count_tokens reads and maps the same body, so it must refuse it the same way.
+        foreach (var endpoint in new[] { ProxyRequests.MessagesPath, "/v1/messages/count_tokens?beta=true" })
+        {
+            var (status, errorType, answer) = await ProxyRequests.SendAsync(proxy.Client, body, endpoint);
 
-        Assert.Equal((400, "invalid_request_error"), (status, errorType));
-        Assert.True(answer.Contains(path, StringComparison.Ordinal), answer);
+            Assert.Equal((400, "invalid_request_error"), (status, errorType));
+            Assert.True(answer.Contains(path, StringComparison.Ordinal), answer);
+        }
+
         Assert.Equal(0, proxy.Upstream.Attempts);
     }
 

@@ -11,9 +11,11 @@ internal static class ProxyRequests
     public static string Body(bool stream, string text = "hi") =>
         $$"""{"model":"claude-sonnet-4-5","max_tokens":1024,"stream":{{(stream ? "true" : "false")}},"system":[{"type":"text","text":"You are Claude Code."}],"messages":[{"role":"user","content":[{"type":"text","text":"{{text}}"}]}]}""";
 
-    public static HttpRequestMessage Post(string body, string? apiKey = "sk-any")
+    public const string MessagesPath = "/v1/messages?beta=true";
+
+    public static HttpRequestMessage Post(string body, string? apiKey = "sk-any", string path = MessagesPath)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages?beta=true")
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
@@ -26,9 +28,9 @@ internal static class ProxyRequests
     }
 
     /// <summary>Status, then error.type from a JSON error body (or null).</summary>
-    public static async Task<(int Status, string? ErrorType, string Body)> SendAsync(HttpClient client, string body)
+    public static async Task<(int Status, string? ErrorType, string Body)> SendAsync(HttpClient client, string body, string path = MessagesPath)
     {
-        using var response = await client.SendAsync(Post(body), TestContext.Current.CancellationToken);
+        using var response = await client.SendAsync(Post(body, path: path), TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         return ((int)response.StatusCode, ErrorType(text), text);
     }
