@@ -16,9 +16,13 @@ internal sealed class TokenCalibration
     public const double MinRatio = 0.5;
     public const double MaxRatio = 2.0;
 
-    private const int MaxSessions = 1024;
+    /// <summary>Each session keeps its last request (a whole history, megabytes in a long session) until its next count,
+    /// so only the most recent few sessions are remembered: Claude Code counts tokens for the conversation in front of
+    /// the user, and a forgotten session merely falls back to the uncalibrated count.</summary>
+    private const int MaxSessions = 32;
 
     private readonly ConcurrentDictionary<string, SessionState> _sessions = new(StringComparer.Ordinal);
+    private long _recordings;
 
     /// <summary>Records the real input size of <paramref name="sent"/>, keyed by its session.</summary>
     public void Record(CodexRequest sent, int realInputTokens)
@@ -31,10 +35,10 @@ internal sealed class TokenCalibration
 
         if (_sessions.Count >= MaxSessions && !_sessions.ContainsKey(SessionKey.SessionOf(key)))
         {
-            // Bounded memory: forgetting a calibration only costs accuracy, never correctness.
-            foreach (var stale in _sessions.Keys.Take(MaxSessions / 4))
+            // Bounded memory: the least recently answered sessions go. Forgetting one only costs accuracy.
+            foreach (var stale in _sessions.OrderBy(static s => s.Value.LastRecorded).Take(MaxSessions / 4).ToList())
             {
-                _sessions.TryRemove(stale, out _);
+                _sessions.TryRemove(stale.Key, out _);
             }
         }
 
@@ -43,6 +47,7 @@ internal sealed class TokenCalibration
         {
             state.Pending = sent;
             state.PendingReal = realInputTokens;
+            state.LastRecorded = Interlocked.Increment(ref _recordings);
         }
     }
 
@@ -80,5 +85,8 @@ internal sealed class TokenCalibration
         public int PendingReal { get; set; }
 
         public double Ratio { get; set; } = 1.0;
+
+        /// <summary>Which recording touched this session last (a counter, not a time: only the order matters).</summary>
+        public long LastRecorded { get; set; }
     }
 }

@@ -59,4 +59,26 @@ public sealed class TokenCalibrationTests
 
         Assert.Equal(2.0, calibration.RatioFor("s1"), precision: 3);
     }
+
+    [Fact]
+    public void ManySessions_KeepTheMostRecentlyAnswered_AndForgetTheOldest()
+    {
+        var calibration = new TokenCalibration();
+        var first = Map(Turn, sessionId: "session-0").Body;
+        var local = TokenCounter.Count(first);
+        calibration.Record(first, local * 3 / 2);
+        for (var i = 1; i <= 40; i++)
+        {
+            // The first session stays active: answered again between the others.
+            calibration.Record(Map(Turn, sessionId: $"session-{i}").Body, local * 3 / 2);
+            if (i % 5 == 0)
+            {
+                calibration.Record(first, local * 3 / 2);
+            }
+        }
+
+        Assert.Equal(1.5, calibration.RatioFor("session-0"), precision: 2);
+        Assert.Equal(1.5, calibration.RatioFor("session-40"), precision: 2);
+        Assert.Equal(1.0, calibration.RatioFor("session-1"));
+    }
 }
