@@ -3,8 +3,11 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
+using CodexProxy.Codex.Wire;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using CodexProxy.Translation;
+using CodexProxy.Translation.Request;
 
 namespace CodexProxy.Benchmarks;
 

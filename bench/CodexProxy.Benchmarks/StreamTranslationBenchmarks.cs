@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
 using CodexProxy.Translation;
+using CodexProxy.Translation.Response;
 
 namespace CodexProxy.Benchmarks;
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using CodexProxy.Codex;
 using Microsoft.ML.Tokenizers;
+using CodexProxy.Auth;
+using CodexProxy.Codex.Wire;
 
 namespace CodexProxy.CacheBench;
 

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using CodexProxy.Anthropic;
-using CodexProxy.CacheBench;
 using CodexProxy.Codex;
 using CodexProxy.Hosting;
 using CodexProxy.Translation;
+using CodexProxy.Configuration;
+using CodexProxy.Translation.Request;
 
 // A 30-request Claude Code tool loop in one session: 10 main-thread requests, then the main thread starts a subagent
 // (Task) that makes 8 requests with its own system prompt, then 12 more main-thread requests. Every request goes

@@ -1,5 +1,5 @@
 using System.Collections;
-using CodexProxy.Hosting;
+using CodexProxy.Configuration;
 
 namespace CodexProxy.Auth;
 

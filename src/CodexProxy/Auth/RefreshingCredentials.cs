@@ -1,4 +1,3 @@
-using CodexProxy.Codex;
 
 namespace CodexProxy.Auth;
 
@@ -64,7 +63,7 @@ internal sealed class RefreshingCredentials(TokenStore store, TokenRefresher ref
                 Remember(refreshed);
                 return refreshed;
             }
-            catch (UpstreamConnectionException) when (stillValid)
+            catch (AuthServerUnavailableException) when (stillValid)
             {
                 // A network blip must not take down a login that still works for a few minutes.
                 _noRefreshBefore = now + TransientBackoff;

@@ -1,4 +1,3 @@
-using CodexProxy.Codex;
 
 namespace CodexProxy.Auth;
 
@@ -18,7 +17,7 @@ internal sealed class TokenRefresher(OAuthClient oauth, TokenStore store, CodexC
 
     /// <summary>
     /// Returns tokens newer than <paramref name="staleAccessToken"/>. Throws <see cref="NotLoggedInException"/> when the
-    /// login is gone or the refresh token is dead, <see cref="UpstreamConnectionException"/> when the server failed transiently.
+    /// login is gone or the refresh token is dead, <see cref="AuthServerUnavailableException"/> when the server failed transiently.
     /// </summary>
     public async Task<StoredTokens> RefreshAsync(string staleAccessToken, CancellationToken cancellationToken)
     {
@@ -59,7 +58,7 @@ internal sealed class TokenRefresher(OAuthClient oauth, TokenStore store, CodexC
         catch (OAuthException e)
         {
             AuthLog.RefreshFailed(logger, e);
-            throw new UpstreamConnectionException($"Could not refresh the ChatGPT login: {e.Message}", e);
+            throw new AuthServerUnavailableException($"Could not refresh the ChatGPT login: {e.Message}", e);
         }
 
         var refreshed = StoredTokens.FromResponse(response, current, time.GetUtcNow(), current.Source);

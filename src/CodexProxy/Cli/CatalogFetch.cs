@@ -1,6 +1,8 @@
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
+using CodexProxy.Translation.Request;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CodexProxy.Cli;
@@ -21,7 +23,7 @@ internal static class CatalogFetch
         HttpClient http, ProxyOptions options, ICodexCredentials credentials, TimeProvider time, CancellationToken cancellationToken)
     {
         // Failures are reported in words on the console, not as log lines.
-        using var catalog = new ModelCatalog(http, options, credentials, time, NullLogger<ModelCatalog>.Instance);
+        using var catalog = new ModelCatalog(http, options, credentials, ModelResolver.FallbackCatalog, time, NullLogger<ModelCatalog>.Instance);
         var snapshot = await catalog.GetAsync(cancellationToken);
         return catalog.LastFailure is { } failure && !snapshot.Live
             ? new CatalogFetchResult(snapshot, failure.Reason, failure.NotLoggedIn)

@@ -1,3 +1,4 @@
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 
 namespace CodexProxy.Cli;

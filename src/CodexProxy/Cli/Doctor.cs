@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using CodexProxy.Auth;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using Spectre.Console;
 

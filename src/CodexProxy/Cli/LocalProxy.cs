@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 
 namespace CodexProxy.Cli;

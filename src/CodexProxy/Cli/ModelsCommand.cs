@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using Spectre.Console;
 

@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using CodexProxy.Codex;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using CodexProxy.Translation;
+using CodexProxy.Translation.Request;
 
 namespace CodexProxy.Cli;
 

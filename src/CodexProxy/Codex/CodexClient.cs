@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CodexProxy.Auth;
-using CodexProxy.Hosting;
+using CodexProxy.Codex.Wire;
+using CodexProxy.Configuration;
 
 namespace CodexProxy.Codex;
 

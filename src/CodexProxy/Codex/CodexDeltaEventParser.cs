@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodexProxy.Codex.Wire;
 
 namespace CodexProxy.Codex;
 

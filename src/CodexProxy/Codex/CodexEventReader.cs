@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using CodexProxy.Codex.Wire;
 
 namespace CodexProxy.Codex;
 

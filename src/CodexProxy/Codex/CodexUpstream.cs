@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using CodexProxy.Hosting;
+using CodexProxy.Codex.Wire;
+using CodexProxy.Configuration;
+using CodexProxy.Diagnostics;
 
 namespace CodexProxy.Codex;
 

@@ -1,4 +1,4 @@
-using CodexProxy.Hosting;
+using CodexProxy.IO;
 
 namespace CodexProxy.Codex;
 

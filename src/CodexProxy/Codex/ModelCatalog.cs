@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CodexProxy.Auth;
-using CodexProxy.Hosting;
-using CodexProxy.Translation;
+using CodexProxy.Codex.Wire;
+using CodexProxy.Configuration;
 
 namespace CodexProxy.Codex;
 
@@ -28,7 +28,8 @@ internal sealed record CatalogSnapshot(IReadOnlyList<CatalogModel> Models, bool 
 /// The live model catalogue from <c>{CODEX_BASE_URL}/codex/models</c>, fetched with the user's credentials, kept for
 /// <see cref="FreshFor"/> and revalidated with its ETag. When it cannot be fetched the built-in table stands in.
 /// </summary>
-internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options, ICodexCredentials credentials, TimeProvider time, ILogger<ModelCatalog> logger)
+internal sealed partial class ModelCatalog(
+    HttpClient http, ProxyOptions options, ICodexCredentials credentials, CatalogSnapshot fallback, TimeProvider time, ILogger<ModelCatalog> logger)
     : IDisposable
 {
     /// <summary><c>client_version</c> gates which models the backend lists (<c>minimal_client_version</c>).</summary>
@@ -52,8 +53,8 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
     /// <summary>Why the last fetch fell back to the last known or built-in table; null after a successful fetch.</summary>
     public CatalogFailure? LastFailure { get; private set; }
 
-    /// <summary>The built-in table: every slug the model map can produce.</summary>
-    public static CatalogSnapshot Fallback { get; } = BuildFallback();
+    /// <summary>Served when nothing was ever fetched: the composition root hands in the built-in table.</summary>
+    public CatalogSnapshot Fallback { get; } = fallback;
 
     /// <summary>The last successfully fetched catalogue, without waiting; starts a refresh when it is stale.</summary>
     public CatalogSnapshot? LiveOrNull()
@@ -183,17 +184,6 @@ internal sealed partial class ModelCatalog(HttpClient http, ProxyOptions options
         info.ContextWindow is > 0 and var window ? window : DefaultContextWindow,
         Listed: info.Visibility is null or "list",
         info.AvailableInPlans is { Count: > 0 } plans ? plans : null);
-
-    private static CatalogSnapshot BuildFallback()
-    {
-        var table = ModelResolver.BuiltInTable;
-        var slugs = table.Families.Select(f => f.Slug)
-            .Append(table.ClaudeDefault.Slug)
-            .Concat(table.Aliases.Select(a => a.Slug))
-            .Select(slug => ModelResolver.SplitEffortSuffix(slug).Slug)
-            .Distinct(StringComparer.OrdinalIgnoreCase);
-        return new CatalogSnapshot([.. slugs.Select(s => new CatalogModel(s, s, DefaultContextWindow, true, null))], Live: false, PlanType: null);
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model catalogue fetched: {Count} models")]
     private static partial void LogFetched(ILogger logger, int count);

@@ -1,4 +1,5 @@
-using CodexProxy.Hosting;
+using CodexProxy.Codex.Wire;
+using CodexProxy.Diagnostics;
 
 namespace CodexProxy.Codex;
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using CodexProxy.Codex.Wire;
 
 namespace CodexProxy.Codex;
 

@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using CodexProxy.Auth;
+using CodexProxy.Codex.Wire;
 
 namespace CodexProxy.Codex;
 
@@ -27,7 +29,7 @@ internal sealed record UpstreamRetryPolicy(int MaxRetries, TimeSpan BaseDelay)
 
     public static bool IsTransient(Exception failure) => failure switch
     {
-        UpstreamConnectionException => true,
+        UpstreamConnectionException or AuthServerUnavailableException => true,
         UpstreamHttpException { StatusCode: 502 or 503 or 504 } => true,
         UpstreamStreamException e => IsTransient(e.Error),
         HttpRequestException or IOException or SocketException => true,

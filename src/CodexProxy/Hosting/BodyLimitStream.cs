@@ -1,3 +1,5 @@
+using CodexProxy.IO;
+
 namespace CodexProxy.Hosting;
 
 /// <summary>A read-only view of a request body that throws <see cref="RequestTooLargeException"/> once more than

@@ -1,5 +1,6 @@
 using CodexProxy.Anthropic;
 using CodexProxy.Translation;
+using CodexProxy.Translation.Request;
 
 namespace CodexProxy.Hosting;
 

@@ -1,6 +1,9 @@
 using System.Text.Json.Serialization;
 using CodexProxy.Anthropic;
+using CodexProxy.Configuration;
 using CodexProxy.Translation;
+using CodexProxy.Translation.Request;
+using CodexProxy.Translation.Tokens;
 
 namespace CodexProxy.Hosting;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Codex.Wire;
 using CodexProxy.Logging;
 
 namespace CodexProxy.Hosting;
@@ -17,6 +18,7 @@ internal sealed class ErrorMapper(TimeProvider time)
         UpstreamHttpException e => FromUpstreamStatus(e.StatusCode, UpstreamErrorBody.Parse(e.Body), e.Headers?.RetryAfter?.Delta),
         UpstreamStreamException e => FromStreamFailure(e.Error),
         UpstreamConnectionException e => new ApiError(500, "api_error", e.Message),
+        AuthServerUnavailableException e => new ApiError(500, "api_error", e.Message),
         UpstreamTimeoutException e => new ApiError(504, "timeout_error", e.Message),
         RequestTooLargeException e => ApiError.RequestTooLarge(e.Limit),
         BadHttpRequestException { StatusCode: 413 } => ApiError.RequestTooLarge(null),

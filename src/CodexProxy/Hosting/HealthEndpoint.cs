@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using CodexProxy.Auth;
+using CodexProxy.Diagnostics;
 
 namespace CodexProxy.Hosting;
 

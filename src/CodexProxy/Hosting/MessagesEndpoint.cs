@@ -2,7 +2,12 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
+using CodexProxy.Codex.Wire;
+using CodexProxy.Configuration;
 using CodexProxy.Translation;
+using CodexProxy.Translation.Request;
+using CodexProxy.Translation.Response;
+using CodexProxy.Translation.Tokens;
 
 namespace CodexProxy.Hosting;
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using CodexProxy.Codex;
+using CodexProxy.Configuration;
 using CodexProxy.Translation;
+using CodexProxy.Translation.Request;
 
 namespace CodexProxy.Hosting;
 

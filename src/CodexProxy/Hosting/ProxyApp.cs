@@ -2,8 +2,12 @@ using System.Net;
 using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Configuration;
+using CodexProxy.Diagnostics;
 using CodexProxy.Logging;
 using CodexProxy.Translation;
+using CodexProxy.Translation.Request;
+using CodexProxy.Translation.Tokens;
 
 namespace CodexProxy.Hosting;
 
@@ -47,6 +51,7 @@ internal static class ProxyApp
         builder.Services.AddSingleton(UpstreamRetryPolicy.Default);
         builder.Services.AddSingleton<CodexUpstream>();
         builder.Services.AddSingleton<TokenCalibration>();
+        builder.Services.AddSingleton(ModelResolver.FallbackCatalog);
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<ModelAvailability>();
 

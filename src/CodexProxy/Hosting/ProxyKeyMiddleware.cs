@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CodexProxy.Configuration;
 
 namespace CodexProxy.Hosting;
 

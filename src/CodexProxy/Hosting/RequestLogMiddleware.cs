@@ -1,3 +1,5 @@
+using CodexProxy.Diagnostics;
+
 namespace CodexProxy.Hosting;
 
 /// <summary>Gives each request an id (the <c>request-id</c> header, as Anthropic sends) and logs one line when it ends:

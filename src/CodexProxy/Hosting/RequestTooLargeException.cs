@@ -1,3 +1,5 @@
+using CodexProxy.Configuration;
+
 namespace CodexProxy.Hosting;
 
 /// <summary>The body is over <see cref="ProxyOptions.MaxRequestBodyBytes"/>: a 413 <c>request_too_large</c>.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CodexProxy.Codex;
+using CodexProxy.Codex.Wire;
 
 namespace CodexProxy.Hosting;
 

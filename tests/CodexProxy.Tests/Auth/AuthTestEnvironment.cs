@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CodexProxy.Auth;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using CodexProxy.Tests.Fakes;
 using Microsoft.Extensions.Logging;

@@ -125,7 +125,7 @@ public sealed class RefreshingCredentialsTests
         using var credentials = env.CreateComponents().CreateCredentials();
         var rejected = await credentials.GetAsync(Ct);
 
-        await Assert.ThrowsAsync<UpstreamConnectionException>(() => credentials.RecoverFromUnauthorizedAsync(rejected, Ct).AsTask());
+        await Assert.ThrowsAsync<AuthServerUnavailableException>(() => credentials.RecoverFromUnauthorizedAsync(rejected, Ct).AsTask());
     }
 
     [Fact]

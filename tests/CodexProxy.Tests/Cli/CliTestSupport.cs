@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using CodexProxy.Tests.Fakes;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text.Json;
 using CodexProxy.Cli;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using CodexProxy.Tests.Auth;
 using CodexProxy.Tests.Fakes;

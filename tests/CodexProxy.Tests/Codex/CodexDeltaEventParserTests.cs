@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CodexProxy.Codex;
+using CodexProxy.Codex.Wire;
 using Xunit;
 
 namespace CodexProxy.Tests.Codex;

@@ -3,7 +3,9 @@ using System.Text;
 using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
+using CodexProxy.Translation.Request;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -164,6 +166,7 @@ public sealed class ModelCatalogTests : IDisposable
         new HttpClient(_upstream, disposeHandler: false),
         new ProxyOptions { CodexBaseUrl = new Uri("https://chatgpt.test/backend-api") },
         new Credentials(plan),
+        ModelResolver.FallbackCatalog,
         _time,
         NullLogger<ModelCatalog>.Instance);
 

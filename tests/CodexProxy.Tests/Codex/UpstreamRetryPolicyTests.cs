@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using CodexProxy.Codex;
+using CodexProxy.Codex.Wire;
 using Xunit;
 
 namespace CodexProxy.Tests.Codex;

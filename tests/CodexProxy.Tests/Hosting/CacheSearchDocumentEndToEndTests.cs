@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using CodexProxy.Tests.Fakes;
 using CodexProxy.Translation;
+using CodexProxy.Translation.Tokens;
 using Xunit;
 
 namespace CodexProxy.Tests.Hosting;
@@ -126,7 +127,7 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
     public async Task RealUsage_CalibratesLaterCountsOfTheSession()
     {
         const string Body = """{"model":"gpt-5.5","max_tokens":100,"system":"You are Claude Code.","messages":[{"role":"user","content":"Describe the repository layout in detail."}]}""";
-        var local = TokenCounter.Count(Tests.Translation.MapperTestSupport.Map(Body, sessionId: "s-cal").Body);
+        var local = TokenCounter.Count(Tests.Translation.Request.MapperTestSupport.Map(Body, sessionId: "s-cal").Body);
 
         var before = await PostAsync("/v1/messages/count_tokens", Body, "s-cal");
         await PostAsync("/v1/messages", Body, "s-cal");

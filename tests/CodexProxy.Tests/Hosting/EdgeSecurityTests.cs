@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using Xunit;
 

@@ -1,6 +1,7 @@
 using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Codex.Wire;
 using CodexProxy.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;

@@ -1,6 +1,7 @@
 using System.Text;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using CodexProxy.Logging;
 using CodexProxy.Tests.Fakes;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using CodexProxy.Tests.Fakes;
 using CodexProxy.Translation;
+using CodexProxy.Translation.Request;
 using Xunit;
 
 namespace CodexProxy.Tests.Hosting;

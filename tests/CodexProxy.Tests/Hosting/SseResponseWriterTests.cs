@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
+using CodexProxy.Codex.Wire;
 using CodexProxy.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodexProxy.Diagnostics;
 using CodexProxy.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

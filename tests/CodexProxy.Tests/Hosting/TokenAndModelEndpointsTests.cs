@@ -1,9 +1,12 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using CodexProxy.Tests.Fakes;
 using CodexProxy.Translation;
+using CodexProxy.Translation.Request;
+using CodexProxy.Translation.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -37,7 +40,7 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var expected = TokenCounter.Count(RequestMapper.ToCodexRequest(
-            Tests.Translation.MapperTestSupport.Parse(Body), new RequestContext(null, new ModelMappingOptions())).Body);
+            Tests.Translation.Request.MapperTestSupport.Parse(Body), new RequestContext(null, new ModelMappingOptions())).Body);
         Assert.Equal($$"""{"input_tokens":{{expected}}}""", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
@@ -45,7 +48,7 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
     public async Task CountTokens_AppliesTheSessionsCalibration()
     {
         const string Body = """{"model":"gpt-5.5","system":"You are Claude Code.","messages":[{"role":"user","content":"Summarise the repository layout."}]}""";
-        var sent = Tests.Translation.MapperTestSupport.Map(Body, sessionId: "sess-9").Body;
+        var sent = Tests.Translation.Request.MapperTestSupport.Map(Body, sessionId: "sess-9").Body;
         var local = TokenCounter.Count(sent);
         _proxy!.Services.GetRequiredService<TokenCalibration>().Record(sent, local * 3 / 2);
 

@@ -2,6 +2,7 @@ using System.Text;
 using CodexProxy.Auth;
 using CodexProxy.Cli;
 using CodexProxy.Codex;
+using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using CodexProxy.Logging;
 using CodexProxy.Tests.Fakes;

@@ -1,9 +1,0 @@
-using System.Net.Http.Headers;
-
-namespace CodexProxy.Codex;
-
-/// <summary>Sees the headers of every upstream answer (success or error), e.g. to record the x-codex-* usage windows.</summary>
-internal interface IUpstreamHeadersObserver
-{
-    void OnResponseHeaders(HttpResponseHeaders headers);
-}

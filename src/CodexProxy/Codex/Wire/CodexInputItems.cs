@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CodexProxy.Codex.Wire;
+
+/// <summary>One entry of the Codex <c>input</c> array. Item ids are never sent (<c>store:false</c> keeps nothing).</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(CodexMessageItem), "message")]
+[JsonDerivedType(typeof(CodexReasoningItem), "reasoning")]
+[JsonDerivedType(typeof(CodexFunctionCallItem), "function_call")]
+[JsonDerivedType(typeof(CodexFunctionCallOutputItem), "function_call_output")]
+[JsonDerivedType(typeof(CodexWebSearchCallItem), "web_search_call")]
+internal abstract record CodexInputItem;
+
+/// <summary><see cref="Role"/> is <c>user</c>, <c>assistant</c> or <c>developer</c>; never <c>system</c>.</summary>
+internal sealed record CodexMessageItem(
+    [property: JsonPropertyName("role")] string Role,
+    [property: JsonPropertyName("content")] IReadOnlyList<CodexContentPart> Content) : CodexInputItem;
+
+internal sealed record CodexReasoningItem : CodexInputItem
+{
+    [JsonPropertyName("summary")] public IReadOnlyList<CodexSummaryText> Summary { get; init; } = [];
+
+    /// <summary>Always <c>null</c> on replay, as the official client sends it.</summary>
+    [JsonPropertyName("content")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public JsonElement? Content { get; init; }
+
+    [JsonPropertyName("encrypted_content")] public required string EncryptedContent { get; init; }
+}
+
+internal sealed record CodexSummaryText([property: JsonPropertyName("text")] string Text)
+{
+    [JsonPropertyName("type")][JsonPropertyOrder(-1)] public string Type { get; init; } = "summary_text";
+}
+
+/// <summary><see cref="Arguments"/> is a JSON document as a string.</summary>
+internal sealed record CodexFunctionCallItem(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("arguments")] string Arguments,
+    [property: JsonPropertyName("call_id")] string CallId) : CodexInputItem;
+
+internal sealed record CodexFunctionCallOutputItem(
+    [property: JsonPropertyName("call_id")] string CallId,
+    [property: JsonPropertyName("output")] CodexFunctionOutput Output) : CodexInputItem;
+
+/// <summary>A replayed hosted web search (keeps the model's own search history intact).</summary>
+internal sealed record CodexWebSearchCallItem(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("action")] JsonElement Action) : CodexInputItem;
+
+/// <summary>A function output: plain text, or content parts (text and images).</summary>
+[JsonConverter(typeof(CodexFunctionOutputConverter))]
+internal sealed record CodexFunctionOutput
+{
+    public string? Text { get; init; }
+
+    public IReadOnlyList<CodexContentPart>? Parts { get; init; }
+}
+
+internal sealed class CodexFunctionOutputConverter : JsonConverter<CodexFunctionOutput>
+{
+    public override CodexFunctionOutput Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String
+            ? new CodexFunctionOutput { Text = reader.GetString() }
+            : new CodexFunctionOutput { Parts = JsonSerializer.Deserialize(ref reader, CodexJsonContext.Default.IReadOnlyListCodexContentPart) };
+
+    public override void Write(Utf8JsonWriter writer, CodexFunctionOutput value, JsonSerializerOptions options)
+    {
+        if (value.Parts is null)
+        {
+            writer.WriteStringValue(value.Text ?? string.Empty);
+            return;
+        }
+
+        JsonSerializer.Serialize(writer, value.Parts, CodexJsonContext.Default.IReadOnlyListCodexContentPart);
+    }
+}
+
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(CodexInputText), "input_text")]
+[JsonDerivedType(typeof(CodexOutputText), "output_text")]
+[JsonDerivedType(typeof(CodexInputImage), "input_image")]
+[JsonDerivedType(typeof(CodexInputFile), "input_file")]
+internal abstract record CodexContentPart;
+
+internal sealed record CodexInputText([property: JsonPropertyName("text")] string Text) : CodexContentPart;
+
+internal sealed record CodexOutputText([property: JsonPropertyName("text")] string Text) : CodexContentPart;
+
+/// <summary><see cref="ImageUrl"/> is a <c>data:</c> URL or an https URL.</summary>
+internal sealed record CodexInputImage(
+    [property: JsonPropertyName("image_url")] string ImageUrl,
+    [property: JsonPropertyName("detail")] string? Detail = null) : CodexContentPart;
+
+/// <summary><see cref="FileData"/> is a <c>data:application/pdf;base64,…</c> URL.</summary>
+internal sealed record CodexInputFile(
+    [property: JsonPropertyName("filename")] string Filename,
+    [property: JsonPropertyName("file_data")] string FileData) : CodexContentPart;

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CodexProxy.Codex.Wire;
+
+/// <summary>
+/// The body of <c>POST {CODEX_BASE_URL}/codex/responses</c>. Property order is the serialisation order and
+/// stays fixed, so the same conversation gives the same prefix bytes turn after turn (prompt caching).
+/// </summary>
+internal sealed record CodexRequest
+{
+    [JsonPropertyName("model")] public required string Model { get; init; }
+
+    [JsonPropertyName("instructions")] public required string Instructions { get; init; }
+
+    [JsonPropertyName("input")] public required IReadOnlyList<CodexInputItem> Input { get; init; }
+
+    [JsonPropertyName("tools")] public IReadOnlyList<CodexTool> Tools { get; init; } = [];
+
+    [JsonPropertyName("tool_choice")] public CodexToolChoice ToolChoice { get; init; } = CodexToolChoice.Auto;
+
+    [JsonPropertyName("parallel_tool_calls")] public bool ParallelToolCalls { get; init; } = true;
+
+    [JsonPropertyName("reasoning")] public CodexReasoning? Reasoning { get; init; }
+
+    [JsonPropertyName("store")] public bool Store { get; init; }
+
+    [JsonPropertyName("stream")] public bool Stream { get; init; } = true;
+
+    [JsonPropertyName("include")] public IReadOnlyList<string> Include { get; init; } = ["reasoning.encrypted_content"];
+
+    [JsonPropertyName("prompt_cache_key")] public string? PromptCacheKey { get; init; }
+
+    [JsonPropertyName("text")] public CodexTextOptions? Text { get; init; }
+}
+
+internal sealed record CodexReasoning
+{
+    /// <summary><c>none</c>, <c>minimal</c>, <c>low</c>, <c>medium</c>, <c>high</c>, <c>xhigh</c> (and <c>max</c>/<c>ultra</c> on newer models).</summary>
+    [JsonPropertyName("effort")] public string? Effort { get; init; }
+
+    /// <summary><c>auto</c> when thinking is on; omitted otherwise.</summary>
+    [JsonPropertyName("summary")] public string? Summary { get; init; }
+}
+
+internal sealed record CodexTextOptions
+{
+    [JsonPropertyName("verbosity")] public string? Verbosity { get; init; }
+}
+
+/// <summary><c>"auto"</c>, <c>"required"</c>, <c>"none"</c>, or <c>{"type":"function","name":…}</c>.</summary>
+[JsonConverter(typeof(CodexToolChoiceConverter))]
+internal sealed record CodexToolChoice
+{
+    public static readonly CodexToolChoice Auto = new() { Mode = "auto" };
+    public static readonly CodexToolChoice Required = new() { Mode = "required" };
+    public static readonly CodexToolChoice None = new() { Mode = "none" };
+
+    /// <summary>Set for the string forms.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Set to force one tool: <c>function</c> or <c>web_search</c>.</summary>
+    public string? ToolType { get; init; }
+
+    public string? FunctionName { get; init; }
+
+    public static CodexToolChoice Function(string name) => new() { ToolType = "function", FunctionName = name };
+}
+
+internal sealed class CodexToolChoiceConverter : JsonConverter<CodexToolChoice>
+{
+    public override CodexToolChoice Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return new CodexToolChoice { Mode = reader.GetString() };
+        }
+
+        using var document = JsonDocument.ParseValue(ref reader);
+        var root = document.RootElement;
+        return new CodexToolChoice
+        {
+            ToolType = root.TryGetProperty("type", out var type) ? type.GetString() : null,
+            FunctionName = root.TryGetProperty("name", out var name) ? name.GetString() : null,
+        };
+    }
+
+    public override void Write(Utf8JsonWriter writer, CodexToolChoice value, JsonSerializerOptions options)
+    {
+        if (value.Mode is not null)
+        {
+            writer.WriteStringValue(value.Mode);
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("type", value.ToolType ?? "function");
+        if (value.FunctionName is not null)
+        {
+            writer.WriteString("name", value.FunctionName);
+        }
+
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CodexProxy.Codex.Wire;
+
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(CodexFunctionTool), "function")]
+[JsonDerivedType(typeof(CodexWebSearchTool), "web_search")]
+internal abstract record CodexTool;
+
+/// <summary><see cref="Parameters"/> is the client's JSON schema, normalised but otherwise kept faithful.</summary>
+internal sealed record CodexFunctionTool(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("description")] string? Description,
+    [property: JsonPropertyName("parameters")] JsonElement Parameters) : CodexTool
+{
+    /// <summary>Strict mode would demand every property be required; Claude Code's schemas are not written for it.</summary>
+    [JsonPropertyName("strict")] public bool Strict { get; init; }
+}
+
+/// <summary>The hosted web search. Extra settings (filters, user_location, …) pass through unchanged.</summary>
+internal sealed record CodexWebSearchTool : CodexTool
+{
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Settings { get; set; }
+}

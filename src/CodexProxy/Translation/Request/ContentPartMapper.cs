@@ -1,0 +1,84 @@
+using CodexProxy.Anthropic;
+using CodexProxy.Codex;
+using CodexProxy.Codex.Wire;
+
+namespace CodexProxy.Translation.Request;
+
+/// <summary>Anthropic image and document blocks → Codex content parts (<c>input_image</c>, <c>input_file</c>, <c>input_text</c>).</summary>
+internal static class ContentPartMapper
+{
+    public const string DefaultPdfName = "document.pdf";
+
+    private const string PdfMediaType = "application/pdf";
+
+    public static CodexInputImage ToImage(ContentBlock block, string path)
+    {
+        var source = block.Source ?? throw new InvalidRequestException($"{path}.source: is required");
+        return source.Type switch
+        {
+            "base64" => new CodexInputImage(DataUrl(source, path)),
+            "url" => new CodexInputImage(Require(source.Url, $"{path}.source.url")),
+            _ => throw new InvalidRequestException($"{path}.source.type: unsupported image source '{source.Type}'"),
+        };
+    }
+
+    public static IEnumerable<CodexContentPart> ToDocumentParts(ContentBlock block, string path)
+    {
+        var source = block.Source ?? throw new InvalidRequestException($"{path}.source: is required");
+        switch (source.Type)
+        {
+            case "base64" when source.MediaType == PdfMediaType:
+                return [new CodexInputFile(string.IsNullOrEmpty(block.Title) ? DefaultPdfName : block.Title, DataUrl(source, path))];
+            case "base64":
+                throw new InvalidRequestException(
+                    $"{path}.source.media_type: unsupported document type '{source.MediaType}' (only {PdfMediaType})");
+            case "text":
+                return string.IsNullOrEmpty(source.Data) ? [] : [new CodexInputText(source.Data)];
+            case "content":
+                return ToParts(source.Content ?? [], $"{path}.source.content", "document", allowDocuments: false);
+            default:
+                throw new InvalidRequestException($"{path}.source.type: unsupported document source '{source.Type}'");
+        }
+    }
+
+    /// <summary>
+    /// The blocks nested in a <c>tool_result</c> or a <c>content</c> document → parts: empty text is dropped,
+    /// images are mapped, documents only where <paramref name="allowDocuments"/> (a document cannot nest another).
+    /// </summary>
+    public static List<CodexContentPart> ToParts(IReadOnlyList<ContentBlock> blocks, string path, string container, bool allowDocuments)
+    {
+        var parts = new List<CodexContentPart>(blocks.Count);
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            var inner = blocks[i];
+            switch (inner.Type)
+            {
+                case "text" when string.IsNullOrEmpty(inner.Text):
+                    break;
+                case "text":
+                    parts.Add(new CodexInputText(inner.Text));
+                    break;
+                case "image":
+                    parts.Add(ToImage(inner, $"{path}[{i}]"));
+                    break;
+                case "document" when allowDocuments:
+                    parts.AddRange(ToDocumentParts(inner, $"{path}[{i}]"));
+                    break;
+                default:
+                    throw new InvalidRequestException($"{path}[{i}].type: unsupported block type '{inner.Type}' in a {container}");
+            }
+        }
+
+        return parts;
+    }
+
+    private static string DataUrl(BlockSource source, string path)
+    {
+        var mediaType = Require(source.MediaType, $"{path}.source.media_type");
+        var data = Require(source.Data, $"{path}.source.data");
+        return $"data:{mediaType};base64,{data}";
+    }
+
+    private static string Require(string? value, string path) =>
+        string.IsNullOrEmpty(value) ? throw new InvalidRequestException($"{path}: is required") : value;
+}

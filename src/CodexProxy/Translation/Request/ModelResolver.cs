@@ -1,0 +1,135 @@
+using System.Text.Json;
+using CodexProxy.Codex;
+using CodexProxy.Configuration;
+
+namespace CodexProxy.Translation.Request;
+
+/// <summary>The upstream slug to call and the effort its name asked for (null: let the request decide).</summary>
+internal sealed record ResolvedModel(string Slug, string? Effort);
+
+/// <summary>
+/// Turns the model name a client asked for into a Codex slug.
+/// <list type="number">
+/// <item>Claude Code's <c>[1m]</c> context marker is stripped first.</item>
+/// <item>Claude names (<c>claude-*</c>, or containing <c>opus</c>/<c>sonnet</c>/<c>haiku</c>) are always mapped:
+/// the family override (<c>ANTHROPIC_DEFAULT_OPUS_MODEL</c>, …) wins, else the built-in table.</item>
+/// <item>Other names go upstream unchanged in passthrough mode; otherwise an exact built-in alias applies first.</item>
+/// <item>An effort suffix (<c>-none</c> … <c>-ultra</c>) on the resulting name is split off and returned as
+/// <see cref="ResolvedModel.Effort"/>; it beats any effort from the table.</item>
+/// </list>
+/// </summary>
+internal static class ModelResolver
+{
+    public const string ResourceName = "CodexProxy.Translation.model-map.json";
+
+    private const string OneMillionContextMarker = "[1m]";
+
+    private static readonly string[] EffortSuffixes = ["none", "minimal", "low", "medium", "high", "xhigh", "max", "ultra"];
+
+    private static readonly Lazy<ModelMapData> Table = new(LoadTable);
+
+    /// <summary>The built-in table (for the README and <c>status</c> output).</summary>
+    public static ModelMapData BuiltInTable => Table.Value;
+
+    /// <summary>The catalogue to serve while the live one cannot be fetched: every slug the table can produce.</summary>
+    public static CatalogSnapshot FallbackCatalog { get; } = BuildFallbackCatalog();
+
+    public static ResolvedModel Resolve(string requested, ModelMappingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var name = StripContextMarker(requested.Trim());
+        if (IsClaudeName(name))
+        {
+            return ResolveClaude(name, options);
+        }
+
+        var parsed = SplitEffortSuffix(name);
+        if (options.Passthrough)
+        {
+            return parsed;
+        }
+
+        var alias = FindAlias(name) ?? FindAlias(parsed.Slug);
+        return alias is null ? parsed : new ResolvedModel(alias.Slug, parsed.Effort ?? alias.Effort);
+    }
+
+    /// <summary>Claude names: starts with <c>claude-</c> or names a Claude family anywhere.</summary>
+    public static bool IsClaudeName(string name) =>
+        name.StartsWith("claude-", StringComparison.OrdinalIgnoreCase)
+        || FamilyOf(name) is not null;
+
+    /// <summary>Splits <c>gpt-5.5-high</c> into (<c>gpt-5.5</c>, <c>high</c>); real slugs such as
+    /// <c>gpt-5.4-mini</c> or <c>gpt-5.1-codex-max</c> stay whole.</summary>
+    public static ResolvedModel SplitEffortSuffix(string name)
+    {
+        if (Table.Value.SlugsEndingLikeAnEffort.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            return new ResolvedModel(name, null);
+        }
+
+        var dash = name.LastIndexOf('-');
+        if (dash <= 0)
+        {
+            return new ResolvedModel(name, null);
+        }
+
+        var suffix = name[(dash + 1)..];
+        var effort = Array.Find(EffortSuffixes, e => e.Equals(suffix, StringComparison.OrdinalIgnoreCase));
+        return effort is null ? new ResolvedModel(name, null) : new ResolvedModel(name[..dash], effort);
+    }
+
+    private static ResolvedModel ResolveClaude(string name, ModelMappingOptions options)
+    {
+        var family = FamilyOf(name);
+        var overrideModel = family switch
+        {
+            "opus" => options.OpusModel,
+            "sonnet" => options.SonnetModel,
+            "haiku" => options.HaikuModel,
+            _ => null,
+        };
+        if (!string.IsNullOrWhiteSpace(overrideModel))
+        {
+            return SplitEffortSuffix(overrideModel.Trim());
+        }
+
+        var target = (ModelTarget?)Table.Value.Families.FirstOrDefault(f => f.Family == family) ?? Table.Value.ClaudeDefault;
+        var parsed = SplitEffortSuffix(target.Slug);
+        return parsed with { Effort = parsed.Effort ?? target.Effort };
+    }
+
+    private static string? FamilyOf(string name) =>
+        Table.Value.Families
+            .Select(f => f.Family)
+            .FirstOrDefault(family => name.Contains(family, StringComparison.OrdinalIgnoreCase));
+
+    private static AliasMapping? FindAlias(string name) =>
+        Table.Value.Aliases.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    private static string StripContextMarker(string name) =>
+        name.EndsWith(OneMillionContextMarker, StringComparison.OrdinalIgnoreCase)
+            ? name[..^OneMillionContextMarker.Length].TrimEnd()
+            : name;
+
+    private static ModelMapData LoadTable()
+    {
+        using var stream = typeof(ModelResolver).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"Embedded resource '{ResourceName}' is missing.");
+        return JsonSerializer.Deserialize(stream, ModelMapJsonContext.Default.ModelMapData)
+            ?? throw new InvalidOperationException($"Embedded resource '{ResourceName}' is empty.");
+    }
+
+    private static CatalogSnapshot BuildFallbackCatalog()
+    {
+        var table = BuiltInTable;
+        var slugs = table.Families.Select(f => f.Slug)
+            .Append(table.ClaudeDefault.Slug)
+            .Concat(table.Aliases.Select(a => a.Slug))
+            .Select(slug => SplitEffortSuffix(slug).Slug)
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+        return new CatalogSnapshot(
+            [.. slugs.Select(s => new CatalogModel(s, s, ModelCatalog.DefaultContextWindow, true, null))], Live: false, PlanType: null);
+    }
+}

@@ -1,0 +1,127 @@
+using CodexProxy.Configuration;
+using CodexProxy.Hosting;
+using CodexProxy.Translation;
+using CodexProxy.Translation.Request;
+using Xunit;
+
+namespace CodexProxy.Tests.Translation.Request;
+
+public sealed class ModelResolverTests
+{
+    private static readonly ModelMappingOptions Passthrough = new() { Passthrough = true };
+    private static readonly ModelMappingOptions NoPassthrough = new() { Passthrough = false };
+
+    [Theory]
+    [InlineData("claude-opus-4-8", "gpt-5.5", "high")]
+    [InlineData("claude-opus-4-8[1m]", "gpt-5.5", "high")]
+    [InlineData("opus", "gpt-5.5", "high")]
+    [InlineData("claude-sonnet-5", "gpt-5.5", null)]
+    [InlineData("claude-sonnet-4-5-20250929", "gpt-5.5", null)]
+    [InlineData("Sonnet", "gpt-5.5", null)]
+    [InlineData("claude-haiku-4-5-20251001", "gpt-5.4-mini", null)]
+    [InlineData("claude-fable-5", "gpt-5.5", null)]
+    [InlineData("claude-fable-5[1m]", "gpt-5.5", null)]
+    public void ClaudeNames_MapThroughBuiltInTable_InPassthroughMode(string requested, string slug, string? effort)
+    {
+        Assert.Equal(new ResolvedModel(slug, effort), ModelResolver.Resolve(requested, Passthrough));
+    }
+
+    [Theory]
+    [InlineData("claude-opus-4-8", "gpt-5.5", "high")]
+    [InlineData("claude-haiku-4-5-20251001", "gpt-5.4-mini", null)]
+    [InlineData("claude-unknown-9", "gpt-5.5", null)]
+    public void ClaudeNames_MapThroughBuiltInTable_WithoutPassthrough(string requested, string slug, string? effort)
+    {
+        Assert.Equal(new ResolvedModel(slug, effort), ModelResolver.Resolve(requested, NoPassthrough));
+    }
+
+    [Fact]
+    public void FamilyOverride_WinsOverTable_AndMayCarryASuffix()
+    {
+        var options = new ModelMappingOptions
+        {
+            OpusModel = "gpt-5.6-sol-xhigh",
+            SonnetModel = "gpt-5.4",
+            HaikuModel = "gpt-5.3-codex-spark",
+        };
+
+        Assert.Equal(new ResolvedModel("gpt-5.6-sol", "xhigh"), ModelResolver.Resolve("claude-opus-4-8[1m]", options));
+        Assert.Equal(new ResolvedModel("gpt-5.4", null), ModelResolver.Resolve("claude-sonnet-5", options));
+        Assert.Equal(new ResolvedModel("gpt-5.3-codex-spark", null), ModelResolver.Resolve("claude-haiku-4-5-20251001", options));
+    }
+
+    [Fact]
+    public void FamilyOverride_DoesNotAffectOtherFamiliesOrUnknownClaudeNames()
+    {
+        var options = new ModelMappingOptions { OpusModel = "gpt-5.4" };
+
+        Assert.Equal(new ResolvedModel("gpt-5.5", null), ModelResolver.Resolve("claude-sonnet-5", options));
+        Assert.Equal(new ResolvedModel("gpt-5.5", null), ModelResolver.Resolve("claude-fable-5", options));
+    }
+
+    [Fact]
+    public void BlankFamilyOverride_FallsBackToTable()
+    {
+        var options = new ModelMappingOptions { OpusModel = "  " };
+
+        Assert.Equal(new ResolvedModel("gpt-5.5", "high"), ModelResolver.Resolve("claude-opus-4-8", options));
+    }
+
+    [Theory]
+    [InlineData("gpt-5.5", "gpt-5.5", null)]
+    [InlineData("gpt-5.5-high", "gpt-5.5", "high")]
+    [InlineData("gpt-5.5-xhigh", "gpt-5.5", "xhigh")]
+    [InlineData("gpt-5.5-none", "gpt-5.5", "none")]
+    [InlineData("gpt-5.5-minimal", "gpt-5.5", "minimal")]
+    [InlineData("gpt-5.5-LOW", "gpt-5.5", "low")]
+    [InlineData("gpt-5.4-medium", "gpt-5.4", "medium")]
+    [InlineData("gpt-5.6-sol-max", "gpt-5.6-sol", "max")]
+    [InlineData("gpt-5.6-sol-ultra", "gpt-5.6-sol", "ultra")]
+    [InlineData("gpt-5.4-mini", "gpt-5.4-mini", null)]
+    [InlineData("gpt-5.4-mini-high", "gpt-5.4-mini", "high")]
+    [InlineData("gpt-5.3-codex-spark", "gpt-5.3-codex-spark", null)]
+    [InlineData("gpt-5.1-codex-max", "gpt-5.1-codex-max", null)]
+    [InlineData("gpt-5.2-codex", "gpt-5.2-codex", null)]
+    [InlineData("gpt-5.5[1m]", "gpt-5.5", null)]
+    [InlineData("some-local-model", "some-local-model", null)]
+    public void OtherNames_PassThroughWithSuffixParsed_InPassthroughMode(string requested, string slug, string? effort)
+    {
+        Assert.Equal(new ResolvedModel(slug, effort), ModelResolver.Resolve(requested, Passthrough));
+    }
+
+    [Theory]
+    [InlineData("gpt-5.2-codex", "gpt-5.5", null)]
+    [InlineData("gpt-5.2-codex-high", "gpt-5.5", "high")]
+    [InlineData("gpt-5.3-codex", "gpt-5.5", null)]
+    [InlineData("codex-mini-latest", "gpt-5.4-mini", null)]
+    [InlineData("gpt-5.1-codex-max", "gpt-5.5", "xhigh")]
+    [InlineData("gpt-5.5-low", "gpt-5.5", "low")]
+    [InlineData("gpt-5.4-mini", "gpt-5.4-mini", null)]
+    [InlineData("some-local-model", "some-local-model", null)]
+    public void OtherNames_UseExactAliases_WithoutPassthrough(string requested, string slug, string? effort)
+    {
+        Assert.Equal(new ResolvedModel(slug, effort), ModelResolver.Resolve(requested, NoPassthrough));
+    }
+
+    [Fact]
+    public void BuiltInTable_PointsAtServedModels_NotRetiredOnes()
+    {
+        var table = ModelResolver.BuiltInTable;
+
+        Assert.Equal(["opus", "sonnet", "haiku"], table.Families.Select(f => f.Family));
+        Assert.Equal("gpt-5.5", table.ClaudeDefault.Slug);
+        var targets = table.Families.Select(f => f.Slug).Concat(table.Aliases.Select(a => a.Slug)).Append(table.ClaudeDefault.Slug);
+        Assert.All(targets, slug => Assert.Contains(slug, new[] { "gpt-5.5", "gpt-5.4-mini" }));
+    }
+
+    [Theory]
+    [InlineData("claude-3-5-sonnet-latest", true)]
+    [InlineData("CLAUDE-anything", true)]
+    [InlineData("my-haiku-proxy", true)]
+    [InlineData("gpt-5.5", false)]
+    [InlineData("claudette", false)]
+    public void IsClaudeName_FollowsPrefixAndFamilyRule(string name, bool expected)
+    {
+        Assert.Equal(expected, ModelResolver.IsClaudeName(name));
+    }
+}

@@ -1,0 +1,90 @@
+using CodexProxy.Configuration;
+using CodexProxy.Hosting;
+using Xunit;
+using static CodexProxy.Tests.Translation.Request.MapperTestSupport;
+
+namespace CodexProxy.Tests.Translation.Request;
+
+public sealed class RequestMapperJsonTests
+{
+    /// <summary>A second Claude Code turn: billing header, system-role entry, thinking, a tool call and its result,
+    /// plus fields Codex rejects (temperature, top_p, max_tokens, stop_sequences, context_management).</summary>
+    private const string ClaudeCodeTurn = """
+        {"model":"claude-opus-4-8[1m]",
+         "messages":[
+          {"role":"user","content":[
+            {"type":"text","text":"<system-reminder>Today is 2026-12-01.</system-reminder>"},
+            {"type":"text","text":"Run the tests","cache_control":{"type":"ephemeral"}}]},
+          {"role":"system","content":"Available agents: Explore"},
+          {"role":"assistant","content":[
+            {"type":"thinking","thinking":"Run dotnet test.","signature":"cxp1.rs_abc.gAAAAB"},
+            {"type":"text","text":"Running the tests."},
+            {"type":"tool_use","id":"toolu_01","name":"Bash","input":{"command":"dotnet test","description":"Run tests"}}]},
+          {"role":"user","content":[
+            {"type":"tool_result","tool_use_id":"toolu_01","content":"Passed: 3","is_error":false,"cache_control":{"type":"ephemeral"}}]}],
+         "system":[
+          {"type":"text","text":"x-anthropic-billing-header: cc_version=2.1.197.123; cc_entrypoint=sdk-cli;"},
+          {"type":"text","text":"You are Claude Code.","cache_control":{"type":"ephemeral"}},
+          {"type":"text","text":"Be concise.","cache_control":{"type":"ephemeral"}}],
+         "tools":[{"name":"Bash","description":"Runs a command","input_schema":{
+           "$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
+           "properties":{"command":{"type":"string"},"description":{"description":"What it does","type":"string"}},
+           "required":["command"],"additionalProperties":false}}],
+         "metadata":{"user_id":"{\"device_id\":\"d\",\"account_uuid\":\"\",\"session_id\":\"meta-session\"}"},
+         "max_tokens":64000,"temperature":0.2,"top_p":0.9,"top_k":5,"stop_sequences":["END"],
+         "thinking":{"type":"adaptive"},
+         "context_management":{"edits":[{"type":"clear_thinking_20251015","keep":"all"}]},
+         "output_config":{"effort":"high"},
+         "stream":true}
+        """;
+
+    [Fact]
+    public void ClaudeCodeTurn_SerialisesToExactCodexBody()
+    {
+        var mapped = Map(ClaudeCodeTurn, sessionId: "8f2d5c1a-session", models: new ModelMappingOptions());
+
+        // One line per input item; line breaks are layout only. The cache key is the session plus the thread hash
+        // (SHA-256 of the instructions, a NUL and the first user message's content JSON, first 16 hex digits).
+        var expected = """
+            {"model":"gpt-5.5","instructions":"You are Claude Code.\n\nBe concise.","input":[
+            {"type":"message","role":"user","content":[{"type":"input_text","text":"<system-reminder>Today is 2026-12-01.</system-reminder>"},{"type":"input_text","text":"Run the tests"}]},
+            {"type":"message","role":"developer","content":[{"type":"input_text","text":"Available agents: Explore"}]},
+            {"type":"reasoning","summary":[{"type":"summary_text","text":"Run dotnet test."}],"content":null,"encrypted_content":"gAAAAB"},
+            {"type":"message","role":"assistant","content":[{"type":"output_text","text":"Running the tests."}]},
+            {"type":"function_call","name":"Bash","arguments":"{\"command\":\"dotnet test\",\"description\":\"Run tests\"}","call_id":"toolu_01"},
+            {"type":"function_call_output","call_id":"toolu_01","output":"Passed: 3"}],
+            "tools":[{"type":"function","name":"Bash","description":"Runs a command","parameters":{"type":"object","properties":{"command":{"type":"string"},"description":{"description":"What it does","type":"string"}},"required":["command"],"additionalProperties":false},"strict":false}],
+            "tool_choice":"auto","parallel_tool_calls":true,"reasoning":{"effort":"high","summary":"auto"},
+            "store":false,"stream":true,"include":["reasoning.encrypted_content"],"prompt_cache_key":"8f2d5c1a-session-3b1e460adbd7bfee"}
+            """.ReplaceLineEndings(string.Empty);
+        Assert.Equal(expected, ToJson(mapped.Body));
+        Assert.Equal("claude-opus-4-8[1m]", mapped.RequestedModel);
+    }
+
+    [Fact]
+    public void SameConversation_SerialisesToIdenticalBytes()
+    {
+        var first = ToJson(Map(ClaudeCodeTurn, sessionId: "s").Body);
+        var second = ToJson(Map(ClaudeCodeTurn, sessionId: "s").Body);
+
+        Assert.Equal(first, second);
+    }
+
+    [Theory]
+    [InlineData("temperature")]
+    [InlineData("top_p")]
+    [InlineData("top_k")]
+    [InlineData("max_tokens")]
+    [InlineData("max_output_tokens")]
+    [InlineData("stop_sequences")]
+    [InlineData("metadata")]
+    [InlineData("context_management")]
+    [InlineData("thinking")]
+    [InlineData("cache_control")]
+    public void UnsupportedFields_AreNeverForwarded(string field)
+    {
+        var json = ToJson(Map(ClaudeCodeTurn).Body);
+
+        Assert.DoesNotContain($"\"{field}\"", json, StringComparison.Ordinal);
+    }
+}
