@@ -9,7 +9,6 @@ namespace CodexProxy.Codex.Wire;
 [JsonDerivedType(typeof(CodexReasoningItem), "reasoning")]
 [JsonDerivedType(typeof(CodexFunctionCallItem), "function_call")]
 [JsonDerivedType(typeof(CodexFunctionCallOutputItem), "function_call_output")]
-[JsonDerivedType(typeof(CodexWebSearchCallItem), "web_search_call")]
 internal abstract record CodexInputItem;
 
 /// <summary><see cref="Role"/> is <c>user</c>, <c>assistant</c> or <c>developer</c>; never <c>system</c>.</summary>
@@ -43,11 +42,6 @@ internal sealed record CodexFunctionCallItem(
 internal sealed record CodexFunctionCallOutputItem(
     [property: JsonPropertyName("call_id")] string CallId,
     [property: JsonPropertyName("output")] CodexFunctionOutput Output) : CodexInputItem;
-
-/// <summary>A replayed hosted web search (keeps the model's own search history intact).</summary>
-internal sealed record CodexWebSearchCallItem(
-    [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("action")] JsonElement Action) : CodexInputItem;
 
 /// <summary>A function output: plain text, or content parts (text and images).</summary>
 [JsonConverter(typeof(CodexFunctionOutputConverter))]

@@ -54,7 +54,6 @@ internal static class TokenCounter
         CodexFunctionCallOutputItem output => output.Output.Parts is { } parts ? CountParts(parts) : CountText(output.Output.Text),
         CodexReasoningItem reasoning =>
             reasoning.Summary.Sum(s => CountText(s.Text)) + (reasoning.EncryptedContent.Length / EncryptedCharsPerToken),
-        CodexWebSearchCallItem search => CountText(search.Action.GetRawText()),
         _ => 0,
     };
 
