@@ -1,0 +1,150 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CodexProxy.Tests.Fakes;
+
+namespace CodexProxy.Tests.Codex.CodexCli;
+
+/// <summary>
+/// Turns the requests of one <c>codex exec</c> run into stable golden JSON: headers (names lower-cased, sorted) and the
+/// parsed body, with every run-specific value replaced by a placeholder: UUIDs become <c>&lt;uuid-N&gt;</c> (numbered by
+/// first appearance within the run, so "the same id" stays visible), JWTs <c>&lt;jwt&gt;</c>, timestamps and dates
+/// <c>&lt;timestamp&gt;</c>/<c>&lt;date&gt;</c>, temp paths <c>&lt;codex-home&gt;</c>/<c>&lt;workdir&gt;</c>, the port
+/// <c>&lt;port&gt;</c>, the OS name and version in the user agent <c>&lt;os&gt;</c>. Nested JSON inside strings (e.g.
+/// <c>x-codex-turn-metadata</c>) is treated as text by the same rules.
+/// </summary>
+internal sealed partial class CodexCliGoldenNormalizer
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private readonly Dictionary<string, string> _uuids = new(StringComparer.OrdinalIgnoreCase);
+    private readonly (string Literal, string Placeholder)[] _literals;
+
+    public CodexCliGoldenNormalizer(string codexHome, string workDir)
+    {
+        _literals = new[]
+            {
+                (codexHome, "<codex-home>"),
+                (workDir, "<workdir>"),
+                (CodexCliInstallation.HarnessDirectory, "<codex-cli-harness>"),
+            }
+            .SelectMany(pair => new[] { pair, (Path.GetFullPath(pair.Item1), pair.Item2), (ResolveLinks(pair.Item1), pair.Item2) })
+            .Distinct()
+            .OrderByDescending(pair => pair.Item1.Length)
+            .ToArray();
+    }
+
+    /// <summary>The golden form of one request as indented JSON text (LF line endings, final newline).</summary>
+    public string Normalize(RecordedRequest request)
+    {
+        var headers = new JsonObject();
+        foreach (var (name, value) in request.Headers.OrderBy(h => h.Key.ToLowerInvariant(), StringComparer.Ordinal))
+        {
+            var lower = name.ToLowerInvariant();
+            headers[lower] = lower switch
+            {
+                "content-length" => "<length>",
+                "sec-websocket-key" => "<key>",
+                _ => Text(value),
+            };
+        }
+
+        var golden = new JsonObject
+        {
+            ["method"] = request.Method,
+            ["path"] = Text(request.Path),
+            ["headers"] = headers,
+            ["body"] = request.Json is { } json ? Node(JsonNode.Parse(json.GetRawText()), key: null) : null,
+        };
+        return golden.ToJsonString(Indented).ReplaceLineEndings("\n") + "\n";
+    }
+
+    private JsonNode? Node(JsonNode? node, string? key)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (name, value) in obj)
+                {
+                    copy[name] = Node(value, name);
+                }
+
+                return copy;
+            case JsonArray array:
+                return new JsonArray([.. array.Select(item => Node(item, key))]);
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                return Text(value.GetValue<string>());
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number && key is not null && IsTimestampKey(key):
+                return "<timestamp>";
+            default:
+                return node?.DeepClone();
+        }
+    }
+
+    private string Text(string text)
+    {
+        foreach (var (literal, placeholder) in _literals)
+        {
+            text = text.Replace(literal, placeholder, StringComparison.Ordinal);
+        }
+
+        text = Jwt().Replace(text, "<jwt>");
+        text = Uuid().Replace(text, match =>
+        {
+            if (!_uuids.TryGetValue(match.Value, out var placeholder))
+            {
+                placeholder = $"<uuid-{_uuids.Count + 1}>";
+                _uuids[match.Value] = placeholder;
+            }
+
+            return placeholder;
+        });
+        text = NestedTimestamp().Replace(text, match => IsTimestampKey(match.Groups["key"].Value)
+            ? $"\"{match.Groups["key"].Value}\":\"<timestamp>\""
+            : match.Value);
+        text = IsoTimestamp().Replace(text, "<timestamp>");
+        text = Date().Replace(text, "<date>");
+        text = LoopbackPort().Replace(text, "127.0.0.1:<port>");
+        text = UserAgentPlatform().Replace(text, "(<os>; ${arch})");
+        return text;
+    }
+
+    private static bool IsTimestampKey(string key) =>
+        key.EndsWith("_at", StringComparison.Ordinal) || key.EndsWith("_ms", StringComparison.Ordinal)
+        || key.EndsWith("time", StringComparison.Ordinal) || key.Contains("timestamp", StringComparison.Ordinal);
+
+    private static string ResolveLinks(string path)
+    {
+        try
+        {
+            var info = new DirectoryInfo(path);
+            return info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
+        }
+        catch (IOException)
+        {
+            return path;
+        }
+    }
+
+    [GeneratedRegex(@"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")]
+    private static partial Regex Jwt();
+
+    [GeneratedRegex(@"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
+    private static partial Regex Uuid();
+
+    [GeneratedRegex(@"""(?<key>[A-Za-z_]+)""\s*:\s*-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")]
+    private static partial Regex NestedTimestamp();
+
+    [GeneratedRegex(@"\b20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")]
+    private static partial Regex IsoTimestamp();
+
+    [GeneratedRegex(@"\b20\d\d-\d\d-\d\d\b")]
+    private static partial Regex Date();
+
+    [GeneratedRegex(@"127\.0\.0\.1:\d+")]
+    private static partial Regex LoopbackPort();
+
+    [GeneratedRegex(@"\((?<os>[^;()]+); (?<arch>x86_64|aarch64|arm64)\)")]
+    private static partial Regex UserAgentPlatform();
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using CodexProxy.Tests.Codex.CodexCli;
+using CodexProxy.Tests.Fakes;
+using Xunit;
+
+namespace CodexProxy.Tests.Codex;
+
+/// <summary>
+/// The official Codex CLI (pinned in <c>tests/codex-cli</c>) runs <c>codex exec</c> headless and offline against
+/// <see cref="FakeCodexUpstream"/> over HTTPS (see <see cref="CodexCliRunner"/>), for a classic model (gpt-5.5) and a
+/// Responses-lite model (gpt-6.1-sol). Its requests are compared with the golden captures in <c>Codex/CodexCliGolden</c>
+/// so moving the pin shows what the CLI now sends; <c>scripts/capture-codex-cli.sh</c> regenerates them.
+/// </summary>
+public sealed class CodexCliCaptureTests
+{
+    private const int TimeoutMs = 6 * 60 * 1000;
+    private const string FinalText = "CODEX_CLI_FINAL_TEXT";
+    private const string Marker = "CODEX_CLI_MARKER_42";
+    private const string CallId = "call_codex_cli_1";
+
+    public static TheoryData<string> Models => new() { "gpt-5.5", "gpt-6.1-sol" };
+
+    [Theory(Timeout = TimeoutMs)]
+    [MemberData(nameof(Models))]
+    public async Task PlainTurn_PrintsTextAndMatchesGolden(string model)
+    {
+        var run = await RunAsync(model, "Say hello.", request => CodexCliAnswers.Text(ResponseId(request), FinalText));
+        try
+        {
+            Assert.Single(run.Responses);
+            Assert.NotEmpty(run.WebSocketAttempts);
+            Assert.Equal("websocket", run.WebSocketAttempts[0].Header("Upgrade"), ignoreCase: true);
+            Verify("plain", model, run, includeWebSocket: true);
+        }
+        finally
+        {
+            CodexCliRunner.Delete(run.Result);
+        }
+    }
+
+    [Theory(Timeout = TimeoutMs)]
+    [MemberData(nameof(Models))]
+    public async Task ToolRoundTrip_RunsShellCommandAndSendsItsOutput(string model)
+    {
+        var run = await RunAsync(model, "Run the marker command, then report.", request => HasMarkerOutput(request)
+            ? CodexCliAnswers.Text(ResponseId(request), FinalText)
+            : CodexCliAnswers.ExecCommand(ResponseId(request), CallId, $"echo {Marker}"));
+        try
+        {
+            Assert.Equal(2, run.Responses.Count);
+            Assert.False(HasMarkerOutput(run.Responses[0]), run.Result.Diagnostics);
+            Assert.True(HasMarkerOutput(run.Responses[1]), "the follow-up request carries no function_call_output with the marker\n" + run.Result.Diagnostics);
+            var call = Assert.Single(run.Responses[1].ItemsOfType("function_call"));
+            Assert.Equal(CallId, call.GetProperty("call_id").GetString());
+            Verify("tool", model, run);
+        }
+        finally
+        {
+            CodexCliRunner.Delete(run.Result);
+        }
+    }
+
+    [Theory(Timeout = TimeoutMs)]
+    [MemberData(nameof(Models))]
+    public async Task ReasoningReplay_SendsEncryptedReasoningBackWithTheToolOutput(string model)
+    {
+        var run = await RunAsync(model, "Think, run the marker command, then report.", request => HasMarkerOutput(request)
+            ? CodexCliAnswers.Text(ResponseId(request), FinalText)
+            : CodexCliAnswers.ExecCommand(ResponseId(request), CallId, $"echo {Marker}", withReasoning: true));
+        try
+        {
+            Assert.Equal(2, run.Responses.Count);
+            Assert.True(HasMarkerOutput(run.Responses[1]), run.Result.Diagnostics);
+            var reasoning = Assert.Single(run.Responses[1].ItemsOfType("reasoning"));
+            Assert.Equal(CodexCliAnswers.EncryptedReasoning, reasoning.GetProperty("encrypted_content").GetString());
+            var types = run.Responses[1].InputItems.Select(item => item.GetProperty("type").GetString()).ToList();
+            Assert.True(
+                types.IndexOf("reasoning") < types.IndexOf("function_call") && types.IndexOf("function_call") < types.IndexOf("function_call_output"),
+                "reasoning, function_call and function_call_output are not replayed in order: " + string.Join(", ", types));
+            Verify("reasoning", model, run);
+        }
+        finally
+        {
+            CodexCliRunner.Delete(run.Result);
+        }
+    }
+
+    private static string ResponseId(RecordedRequest request) => $"resp_cli_{request.Number}";
+
+    private static bool HasMarkerOutput(RecordedRequest request) =>
+        request.FunctionCallOutputTexts().Any(text => text.Contains(Marker, StringComparison.Ordinal));
+
+    private sealed record Run(CodexCliResult Result, IReadOnlyList<RecordedRequest> Responses, IReadOnlyList<RecordedRequest> WebSocketAttempts);
+
+    private static async Task<Run> RunAsync(string model, string prompt, Func<RecordedRequest, UpstreamScenario> responder)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var launcher = await CodexCliInstallation.EnsureInstalledAsync(ct);
+        using var certificates = ThrowawayCertificates.Create();
+        await using var fake = await FakeCodexUpstream.StartAsync(ct, certificates.Server);
+        fake.ValidateRequests = false; // the CLI is ground truth; see Codex/CodexCliGolden/README.md for what the validator would refuse
+        fake.ModelsCatalogue = await File.ReadAllTextAsync(CodexCliCatalogue.FixturePath, ct);
+        fake.Responder = responder;
+        var caPath = Path.Combine(Path.GetTempPath(), $"codex-cli-ca-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(caPath, certificates.AuthorityPem, ct);
+        try
+        {
+            var result = await CodexCliRunner.RunExecAsync(launcher, fake, caPath, model, prompt, ct);
+            var responses = fake.Requests;
+            var diagnostics = result.Diagnostics + "\nbackend calls: " + string.Join(", ", fake.BackendCalls.Select(c => $"{c.Method} {c.Path}"));
+            Assert.True(result.ExitCode == 0, diagnostics);
+            Assert.Contains(FinalText, result.Stdout, StringComparison.Ordinal);
+            Assert.All(responses, request => Assert.Equal(model, request.Json?.GetProperty("model").GetString()));
+            Assert.Contains(fake.BackendCalls, call => call.Path.StartsWith("/backend-api/wham/accounts/check", StringComparison.Ordinal));
+            return new Run(result, responses, fake.WebSocketAttempts);
+        }
+        finally
+        {
+            File.Delete(caPath);
+        }
+    }
+
+    private static void Verify(string scenario, string model, Run run, bool includeWebSocket = false)
+    {
+        var normalizer = new CodexCliGoldenNormalizer(run.Result.CodexHome, run.Result.WorkDir);
+        var captures = run.Responses.Select(normalizer.Normalize).ToList();
+        var handshake = includeWebSocket ? normalizer.Normalize(run.WebSocketAttempts[0]) : null;
+        CodexCliGoldenFiles.Verify($"{scenario}-{model}", captures, includeWebSocket ? "ws-handshake" : null, handshake);
+    }
+}
