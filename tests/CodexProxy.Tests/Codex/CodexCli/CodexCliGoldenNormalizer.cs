@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -15,7 +16,14 @@ namespace CodexProxy.Tests.Codex.CodexCli;
 /// </summary>
 internal sealed partial class CodexCliGoldenNormalizer
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Objects the CLI fills from a hash map, so their key order changes from run to run: sorted.</summary>
+    private static readonly string[] UnorderedObjects = ["client_metadata"];
 
     private readonly Dictionary<string, string> _uuids = new(StringComparer.OrdinalIgnoreCase);
     private readonly (string Literal, string Placeholder)[] _literals;
@@ -65,7 +73,10 @@ internal sealed partial class CodexCliGoldenNormalizer
         {
             case JsonObject obj:
                 var copy = new JsonObject();
-                foreach (var (name, value) in obj)
+                var properties = key is not null && UnorderedObjects.Contains(key)
+                    ? obj.OrderBy(property => property.Key, StringComparer.Ordinal)
+                    : obj.AsEnumerable();
+                foreach (var (name, value) in properties)
                 {
                     copy[name] = Node(value, name);
                 }
@@ -106,6 +117,8 @@ internal sealed partial class CodexCliGoldenNormalizer
         text = IsoTimestamp().Replace(text, "<timestamp>");
         text = Date().Replace(text, "<date>");
         text = LoopbackPort().Replace(text, "127.0.0.1:<port>");
+        text = ExecChunkId().Replace(text, "Chunk ID: <chunk-id>");
+        text = ExecWallTime().Replace(text, "Wall time: <seconds> seconds");
         text = UserAgentPlatform().Replace(text, "(<os>; ${arch})");
         return text;
     }
@@ -144,6 +157,12 @@ internal sealed partial class CodexCliGoldenNormalizer
 
     [GeneratedRegex(@"127\.0\.0\.1:\d+")]
     private static partial Regex LoopbackPort();
+
+    [GeneratedRegex(@"Chunk ID: [0-9a-f]+")]
+    private static partial Regex ExecChunkId();
+
+    [GeneratedRegex(@"Wall time: [0-9.]+ seconds")]
+    private static partial Regex ExecWallTime();
 
     [GeneratedRegex(@"\((?<os>[^;()]+); (?<arch>x86_64|aarch64|arm64)\)")]
     private static partial Regex UserAgentPlatform();
