@@ -24,7 +24,10 @@ internal static class CodexCliAnswers
         stream.Add("response.output_item.added", new JsonObject { ["output_index"] = 0, ["item"] = Pending(message) });
         stream.Add("response.output_text.delta", new JsonObject
         {
-            ["item_id"] = $"msg_{responseId}", ["output_index"] = 0, ["content_index"] = 0, ["delta"] = text,
+            ["item_id"] = $"msg_{responseId}",
+            ["output_index"] = 0,
+            ["content_index"] = 0,
+            ["delta"] = text,
         });
         stream.Add("response.output_item.done", new JsonObject { ["output_index"] = 0, ["item"] = message });
         return stream.Complete(message);
@@ -50,21 +53,32 @@ internal static class CodexCliAnswers
                 ["output_index"] = 0,
                 ["item"] = new JsonObject
                 {
-                    ["id"] = $"rs_{responseId}", ["type"] = "reasoning", ["summary"] = new JsonArray(), ["encrypted_content"] = EncryptedReasoning,
+                    ["id"] = $"rs_{responseId}",
+                    ["type"] = "reasoning",
+                    ["summary"] = new JsonArray(),
+                    ["encrypted_content"] = EncryptedReasoning,
                 },
             });
             stream.Add("response.reasoning_summary_part.added", new JsonObject
             {
-                ["item_id"] = $"rs_{responseId}", ["output_index"] = 0, ["summary_index"] = 0,
+                ["item_id"] = $"rs_{responseId}",
+                ["output_index"] = 0,
+                ["summary_index"] = 0,
                 ["part"] = new JsonObject { ["type"] = "summary_text", ["text"] = string.Empty },
             });
             stream.Add("response.reasoning_summary_text.delta", new JsonObject
             {
-                ["item_id"] = $"rs_{responseId}", ["output_index"] = 0, ["summary_index"] = 0, ["delta"] = "**Running the marker command**",
+                ["item_id"] = $"rs_{responseId}",
+                ["output_index"] = 0,
+                ["summary_index"] = 0,
+                ["delta"] = "**Running the marker command**",
             });
             stream.Add("response.reasoning_summary_text.done", new JsonObject
             {
-                ["item_id"] = $"rs_{responseId}", ["output_index"] = 0, ["summary_index"] = 0, ["text"] = "**Running the marker command**",
+                ["item_id"] = $"rs_{responseId}",
+                ["output_index"] = 0,
+                ["summary_index"] = 0,
+                ["text"] = "**Running the marker command**",
             });
             stream.Add("response.output_item.done", new JsonObject { ["output_index"] = 0, ["item"] = reasoning });
             output.Add(reasoning);
@@ -84,11 +98,15 @@ internal static class CodexCliAnswers
         stream.Add("response.output_item.added", new JsonObject { ["output_index"] = index, ["item"] = Pending(call, arguments: string.Empty) });
         stream.Add("response.function_call_arguments.delta", new JsonObject
         {
-            ["item_id"] = $"fc_{responseId}", ["output_index"] = index, ["delta"] = arguments,
+            ["item_id"] = $"fc_{responseId}",
+            ["output_index"] = index,
+            ["delta"] = arguments,
         });
         stream.Add("response.function_call_arguments.done", new JsonObject
         {
-            ["item_id"] = $"fc_{responseId}", ["output_index"] = index, ["arguments"] = arguments,
+            ["item_id"] = $"fc_{responseId}",
+            ["output_index"] = index,
+            ["arguments"] = arguments,
         });
         stream.Add("response.output_item.done", new JsonObject { ["output_index"] = index, ["item"] = call });
         output.Add(call);
