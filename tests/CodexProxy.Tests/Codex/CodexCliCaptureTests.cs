@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using CodexProxy.Tests.Codex.CodexCli;
 using CodexProxy.Tests.Fakes;
 using Xunit;
@@ -42,15 +42,16 @@ public sealed class CodexCliCaptureTests
     [MemberData(nameof(Models))]
     public async Task ToolRoundTrip_RunsShellCommandAndSendsItsOutput(string model)
     {
+        var (callType, _) = CallItemTypes(model);
         var run = await RunAsync(model, "Run the marker command, then report.", request => HasMarkerOutput(request)
             ? CodexCliAnswers.Text(ResponseId(request), FinalText)
-            : CodexCliAnswers.ExecCommand(ResponseId(request), CallId, $"echo {Marker}"));
+            : CodexCliAnswers.ExecCommand(ResponseId(request), CallId, $"echo {Marker}", codeMode: IsLite(model)));
         try
         {
             Assert.Equal(2, run.Responses.Count);
             Assert.False(HasMarkerOutput(run.Responses[0]), run.Result.Diagnostics);
-            Assert.True(HasMarkerOutput(run.Responses[1]), "the follow-up request carries no function_call_output with the marker\n" + run.Result.Diagnostics);
-            var call = Assert.Single(run.Responses[1].ItemsOfType("function_call"));
+            Assert.True(HasMarkerOutput(run.Responses[1]), "the follow-up request carries no tool output with the marker\n" + run.Result.Diagnostics);
+            var call = Assert.Single(run.Responses[1].ItemsOfType(callType));
             Assert.Equal(CallId, call.GetProperty("call_id").GetString());
             Verify("tool", model, run);
         }
@@ -64,9 +65,10 @@ public sealed class CodexCliCaptureTests
     [MemberData(nameof(Models))]
     public async Task ReasoningReplay_SendsEncryptedReasoningBackWithTheToolOutput(string model)
     {
+        var (callType, outputType) = CallItemTypes(model);
         var run = await RunAsync(model, "Think, run the marker command, then report.", request => HasMarkerOutput(request)
             ? CodexCliAnswers.Text(ResponseId(request), FinalText)
-            : CodexCliAnswers.ExecCommand(ResponseId(request), CallId, $"echo {Marker}", withReasoning: true));
+            : CodexCliAnswers.ExecCommand(ResponseId(request), CallId, $"echo {Marker}", codeMode: IsLite(model), withReasoning: true));
         try
         {
             Assert.Equal(2, run.Responses.Count);
@@ -75,8 +77,8 @@ public sealed class CodexCliCaptureTests
             Assert.Equal(CodexCliAnswers.EncryptedReasoning, reasoning.GetProperty("encrypted_content").GetString());
             var types = run.Responses[1].InputItems.Select(item => item.GetProperty("type").GetString()).ToList();
             Assert.True(
-                types.IndexOf("reasoning") < types.IndexOf("function_call") && types.IndexOf("function_call") < types.IndexOf("function_call_output"),
-                "reasoning, function_call and function_call_output are not replayed in order: " + string.Join(", ", types));
+                types.IndexOf("reasoning") >= 0 && types.IndexOf("reasoning") < types.IndexOf(callType) && types.IndexOf(callType) < types.IndexOf(outputType),
+                $"reasoning, {callType} and {outputType} are not replayed in order: " + string.Join(", ", types));
             Verify("reasoning", model, run);
         }
         finally
@@ -87,8 +89,18 @@ public sealed class CodexCliCaptureTests
 
     private static string ResponseId(RecordedRequest request) => $"resp_cli_{request.Number}";
 
+    /// <summary>Responses-lite models use code mode: the shell runs inside the <c>exec</c> custom tool.</summary>
+    private static bool IsLite(string model) =>
+        JsonNode.Parse(File.ReadAllText(CodexCliCatalogue.FixturePath))!["models"]!.AsArray()
+            .Single(entry => entry!["slug"]!.GetValue<string>() == model)!["use_responses_lite"]!.GetValue<bool>();
+
+    private static (string Call, string Output) CallItemTypes(string model) =>
+        IsLite(model) ? ("custom_tool_call", "custom_tool_call_output") : ("function_call", "function_call_output");
+
+    /// <summary>Whether a tool output (function or custom, string or content parts) carries the marker.</summary>
     private static bool HasMarkerOutput(RecordedRequest request) =>
-        request.FunctionCallOutputTexts().Any(text => text.Contains(Marker, StringComparison.Ordinal));
+        request.ItemsOfType("function_call_output").Concat(request.ItemsOfType("custom_tool_call_output"))
+            .Any(item => item.TryGetProperty("output", out var output) && output.GetRawText().Contains(Marker, StringComparison.Ordinal));
 
     private sealed record Run(CodexCliResult Result, IReadOnlyList<RecordedRequest> Responses, IReadOnlyList<RecordedRequest> WebSocketAttempts);
 

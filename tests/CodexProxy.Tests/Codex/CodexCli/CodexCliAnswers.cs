@@ -33,9 +33,12 @@ internal static class CodexCliAnswers
         return stream.Complete(message);
     }
 
-    /// <summary>A call of the CLI's shell tool (<c>exec_command</c>, arguments <c>{"cmd": …}</c>), optionally after a
-    /// reasoning item with <see cref="EncryptedReasoning"/>.</summary>
-    public static SseScenario ExecCommand(string responseId, string callId, string command, bool withReasoning = false)
+    /// <summary>Runs <paramref name="command"/> through the CLI's shell tool, optionally after a reasoning item with
+    /// <see cref="EncryptedReasoning"/>. Classic models get a <c>function_call</c> of <c>exec_command</c> (arguments
+    /// <c>{"cmd": …}</c>); Responses-lite models (<paramref name="codeMode"/>) are offered no <c>exec_command</c>, only the
+    /// code-mode <c>exec</c> custom tool, so they get a <c>custom_tool_call</c> whose JavaScript calls
+    /// <c>tools.exec_command</c>.</summary>
+    public static SseScenario ExecCommand(string responseId, string callId, string command, bool codeMode, bool withReasoning = false)
     {
         var stream = new Stream(responseId);
         var output = new List<JsonObject>();
@@ -85,6 +88,13 @@ internal static class CodexCliAnswers
         }
 
         var index = output.Count;
+        var call = codeMode ? CodeModeCall(stream, responseId, callId, command, index) : FunctionCall(stream, responseId, callId, command, index);
+        output.Add(call);
+        return stream.Complete([.. output]);
+    }
+
+    private static JsonObject FunctionCall(Stream stream, string responseId, string callId, string command, int index)
+    {
         var arguments = new JsonObject { ["cmd"] = command }.ToJsonString();
         var call = new JsonObject
         {
@@ -95,7 +105,7 @@ internal static class CodexCliAnswers
             ["call_id"] = callId,
             ["arguments"] = arguments,
         };
-        stream.Add("response.output_item.added", new JsonObject { ["output_index"] = index, ["item"] = Pending(call, arguments: string.Empty) });
+        stream.Add("response.output_item.added", new JsonObject { ["output_index"] = index, ["item"] = Pending(call, "arguments") });
         stream.Add("response.function_call_arguments.delta", new JsonObject
         {
             ["item_id"] = $"fc_{responseId}",
@@ -109,11 +119,39 @@ internal static class CodexCliAnswers
             ["arguments"] = arguments,
         });
         stream.Add("response.output_item.done", new JsonObject { ["output_index"] = index, ["item"] = call });
-        output.Add(call);
-        return stream.Complete([.. output]);
+        return call;
     }
 
-    private static JsonObject Pending(JsonObject item, string? arguments = null)
+    private static JsonObject CodeModeCall(Stream stream, string responseId, string callId, string command, int index)
+    {
+        var source = $"const result = await tools.exec_command({new JsonObject { ["cmd"] = command }.ToJsonString()});\ntext(result);\n";
+        var call = new JsonObject
+        {
+            ["id"] = $"ctc_{responseId}",
+            ["type"] = "custom_tool_call",
+            ["status"] = "completed",
+            ["name"] = "exec",
+            ["call_id"] = callId,
+            ["input"] = source,
+        };
+        stream.Add("response.output_item.added", new JsonObject { ["output_index"] = index, ["item"] = Pending(call, "input") });
+        stream.Add("response.custom_tool_call_input.delta", new JsonObject
+        {
+            ["item_id"] = $"ctc_{responseId}",
+            ["output_index"] = index,
+            ["delta"] = source,
+        });
+        stream.Add("response.custom_tool_call_input.done", new JsonObject
+        {
+            ["item_id"] = $"ctc_{responseId}",
+            ["output_index"] = index,
+            ["input"] = source,
+        });
+        stream.Add("response.output_item.done", new JsonObject { ["output_index"] = index, ["item"] = call });
+        return call;
+    }
+
+    private static JsonObject Pending(JsonObject item, string? emptiedField = null)
     {
         var copy = item.DeepClone().AsObject();
         copy["status"] = "in_progress";
@@ -122,9 +160,9 @@ internal static class CodexCliAnswers
             copy["content"] = new JsonArray();
         }
 
-        if (arguments is not null)
+        if (emptiedField is not null)
         {
-            copy["arguments"] = arguments;
+            copy[emptiedField] = string.Empty;
         }
 
         return copy;

@@ -115,17 +115,17 @@ internal sealed partial class CodexCliGoldenNormalizer
             ? $"\"{match.Groups["key"].Value}\":\"<timestamp>\""
             : match.Value);
         text = IsoTimestamp().Replace(text, "<timestamp>");
-        text = Date().Replace(text, "<date>");
+        text = CurrentDate().Replace(text, "<current_date><date></current_date>");
         text = LoopbackPort().Replace(text, "127.0.0.1:<port>");
-        text = ExecChunkId().Replace(text, "Chunk ID: <chunk-id>");
-        text = ExecWallTime().Replace(text, "Wall time: <seconds> seconds");
+        text = ExecChunkId().Replace(text, "${label}<chunk-id>");
+        text = ExecWallTime().Replace(text, "${label}<seconds>");
         text = UserAgentPlatform().Replace(text, "(<os>; ${arch})");
         return text;
     }
 
+    /// <summary>Keys holding wall-clock times (not durations such as <c>yield_time_ms</c> in tool descriptions).</summary>
     private static bool IsTimestampKey(string key) =>
-        key.EndsWith("_at", StringComparison.Ordinal) || key.EndsWith("_ms", StringComparison.Ordinal)
-        || key.EndsWith("time", StringComparison.Ordinal) || key.Contains("timestamp", StringComparison.Ordinal);
+        key is "create_time" or "created_at" or "started_at" or "timestamp" || key.EndsWith("_at_unix_ms", StringComparison.Ordinal);
 
     private static string ResolveLinks(string path)
     {
@@ -152,16 +152,18 @@ internal sealed partial class CodexCliGoldenNormalizer
     [GeneratedRegex(@"\b20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")]
     private static partial Regex IsoTimestamp();
 
-    [GeneratedRegex(@"\b20\d\d-\d\d-\d\d\b")]
-    private static partial Regex Date();
+    [GeneratedRegex(@"<current_date>[0-9-]+</current_date>")]
+    private static partial Regex CurrentDate();
 
     [GeneratedRegex(@"127\.0\.0\.1:\d+")]
     private static partial Regex LoopbackPort();
 
-    [GeneratedRegex(@"Chunk ID: [0-9a-f]+")]
+    /// <summary>The shell tool's random output chunk id, as text (<c>Chunk ID: 3fe0b8</c>) or JSON (code mode).</summary>
+    [GeneratedRegex(@"(?<label>Chunk ID: |""chunk_id"":"")[0-9a-f]+")]
     private static partial Regex ExecChunkId();
 
-    [GeneratedRegex(@"Wall time: [0-9.]+ seconds")]
+    /// <summary>Measured durations in tool outputs (<c>Wall time: 0.0000 seconds</c>, <c>"wall_time_seconds":6e-06</c>).</summary>
+    [GeneratedRegex(@"(?<label>Wall time:? |""wall_time_seconds"":)[0-9.]+(?:[eE][+-]?\d+)?")]
     private static partial Regex ExecWallTime();
 
     [GeneratedRegex(@"\((?<os>[^;()]+); (?<arch>x86_64|aarch64|arm64)\)")]
