@@ -87,6 +87,36 @@ public sealed class CodexCliCaptureTests
         }
     }
 
+    /// <summary>The WebSocket transport (the CLI's first choice): the fake accepts the upgrade, so the turn travels as
+    /// <c>response.create</c> frames instead of POSTs. Recorded for the later WebSocket work; nothing here is implemented
+    /// by the proxy yet.</summary>
+    [Theory(Timeout = TimeoutMs)]
+    [MemberData(nameof(Models))]
+    public async Task WebSocketToolRoundTrip_SendsResponseCreateFrames(string model)
+    {
+        var run = await RunAsync(
+            model,
+            "Run the marker command, then report.",
+            request => HasMarkerOutput(request)
+                ? CodexCliAnswers.Text(ResponseId(request), FinalText)
+                : CodexCliAnswers.ExecCommand(ResponseId(request), CallId, $"echo {Marker}", codeMode: IsLite(model)),
+            webSocket: true);
+        try
+        {
+            Assert.Empty(run.Responses);
+            Assert.NotEmpty(run.WebSocketFrames);
+            Assert.All(run.WebSocketFrames, frame => Assert.Equal("response.create", frame.Json?.GetProperty("type").GetString()));
+            Assert.Contains(run.WebSocketFrames, HasMarkerOutput);
+            var normalizer = new CodexCliGoldenNormalizer(run.Result.CodexHome, run.Result.WorkDir);
+            var handshake = normalizer.Normalize(run.WebSocketAttempts[0]);
+            CodexCliGoldenFiles.Verify($"ws-tool-{model}", [.. run.WebSocketFrames.Select(normalizer.Normalize)], "ws-handshake", handshake);
+        }
+        finally
+        {
+            CodexCliRunner.Delete(run.Result);
+        }
+    }
+
     private static string ResponseId(RecordedRequest request) => $"resp_cli_{request.Number}";
 
     /// <summary>Responses-lite models use code mode: the shell runs inside the <c>exec</c> custom tool.</summary>
@@ -102,9 +132,14 @@ public sealed class CodexCliCaptureTests
         request.ItemsOfType("function_call_output").Concat(request.ItemsOfType("custom_tool_call_output"))
             .Any(item => item.TryGetProperty("output", out var output) && output.GetRawText().Contains(Marker, StringComparison.Ordinal));
 
-    private sealed record Run(CodexCliResult Result, IReadOnlyList<RecordedRequest> Responses, IReadOnlyList<RecordedRequest> WebSocketAttempts);
+    private sealed record Run(
+        CodexCliResult Result,
+        IReadOnlyList<RecordedRequest> Responses,
+        IReadOnlyList<RecordedRequest> WebSocketAttempts,
+        IReadOnlyList<RecordedRequest> WebSocketFrames);
 
-    private static async Task<Run> RunAsync(string model, string prompt, Func<RecordedRequest, UpstreamScenario> responder)
+    private static async Task<Run> RunAsync(
+        string model, string prompt, Func<RecordedRequest, UpstreamScenario> responder, bool webSocket = false)
     {
         var ct = TestContext.Current.CancellationToken;
         var launcher = await CodexCliInstallation.EnsureInstalledAsync(ct);
@@ -113,6 +148,7 @@ public sealed class CodexCliCaptureTests
         fake.ValidateRequests = false; // the CLI is ground truth; see Codex/CodexCliGolden/README.md for what the validator would refuse
         fake.ModelsCatalogue = await File.ReadAllTextAsync(CodexCliCatalogue.FixturePath, ct);
         fake.Responder = responder;
+        fake.AcceptWebSockets = webSocket;
         var caPath = Path.Combine(Path.GetTempPath(), $"codex-cli-ca-{Guid.NewGuid():N}.pem");
         await File.WriteAllTextAsync(caPath, certificates.AuthorityPem, ct);
         try
@@ -124,7 +160,7 @@ public sealed class CodexCliCaptureTests
             Assert.Contains(FinalText, result.Stdout, StringComparison.Ordinal);
             Assert.All(responses, request => Assert.Equal(model, request.Json?.GetProperty("model").GetString()));
             Assert.Contains(fake.BackendCalls, call => call.Path.StartsWith("/backend-api/wham/accounts/check", StringComparison.Ordinal));
-            return new Run(result, responses, fake.WebSocketAttempts);
+            return new Run(result, responses, fake.WebSocketAttempts, fake.WebSocketFrames);
         }
         finally
         {
