@@ -84,6 +84,8 @@ internal sealed partial class CodexCliGoldenNormalizer
                 return copy;
             case JsonArray array:
                 return new JsonArray([.. array.Select(item => Node(item, key))]);
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String && key is not null && IsTimestampKey(key):
+                return "<timestamp>";
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
                 return Text(value.GetValue<string>());
             case JsonValue value when value.GetValueKind() == JsonValueKind.Number && key is not null && IsTimestampKey(key):
@@ -125,7 +127,8 @@ internal sealed partial class CodexCliGoldenNormalizer
 
     /// <summary>Keys holding wall-clock times (not durations such as <c>yield_time_ms</c> in tool descriptions).</summary>
     private static bool IsTimestampKey(string key) =>
-        key is "create_time" or "created_at" or "started_at" or "timestamp" || key.EndsWith("_at_unix_ms", StringComparison.Ordinal);
+        key is "create_time" or "created_at" or "started_at" or "timestamp"
+        || key.EndsWith("_at_unix_ms", StringComparison.Ordinal) || key.EndsWith("-start-ms", StringComparison.Ordinal);
 
     private static string ResolveLinks(string path)
     {
