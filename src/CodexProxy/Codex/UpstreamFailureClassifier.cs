@@ -68,9 +68,11 @@ internal sealed class UpstreamFailureClassifier(TimeProvider time)
         return status switch
         {
             401 => new(UpstreamFailureKind.Unauthorized, 401, "authentication_error",
-                $"ChatGPT rejected the login ({detail}). Run `./chatgpt-codex-proxy login` again.") { ClientShouldRetry = false },
+                $"ChatGPT rejected the login ({detail}). Run `./chatgpt-codex-proxy login` again.")
+            { ClientShouldRetry = false },
             403 when parsed.IsCloudflareBlock => new(UpstreamFailureKind.Forbidden, 403, "permission_error",
-                "The ChatGPT backend blocked this request (Cloudflare). Try again later or from another network.") { ClientShouldRetry = false },
+                "The ChatGPT backend blocked this request (Cloudflare). Try again later or from another network.")
+            { ClientShouldRetry = false },
             403 => new(UpstreamFailureKind.Forbidden, 403, "permission_error", detail),
             404 => new(UpstreamFailureKind.NotFound, 404, "not_found_error", detail),
             // Never retried here: the official client does not retry a 429 either.

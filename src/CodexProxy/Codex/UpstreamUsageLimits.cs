@@ -18,7 +18,8 @@ internal sealed partial class UpstreamUsageLimits(TimeProvider time)
         if (UpstreamFailureClassifier.Is(error, "usage_not_included"))
         {
             return new(UpstreamFailureKind.UsageNotIncluded, 429, "rate_limit_error",
-                "Your ChatGPT plan does not include Codex. Upgrade to Plus or Pro, then retry.") { ClientShouldRetry = false };
+                "Your ChatGPT plan does not include Codex. Upgrade to Plus or Pro, then retry.")
+            { ClientShouldRetry = false };
         }
 
         var isLimit = UpstreamFailureClassifier.Is(error, "usage_limit_reached");
