@@ -1,23 +1,26 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CodexProxy.Tests.Fakes;
 using Xunit;
 
 namespace CodexProxy.Tests.Cli;
 
-/// <summary><c>chatgpt-codex-proxy claude …</c> as a user runs it, with the real, pinned Claude Code on PATH.</summary>
+/// <summary><c>chatgpt-codex-proxy claude …</c> as a user runs it, with each pinned Claude Code version on PATH.</summary>
+[Trait("Category", "ClaudeCode")]
 public sealed partial class ClaudeCommandTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    [Fact(Timeout = 5 * 60 * 1000)]
-    public async Task RunningProxy_IsReusedAndClaudeAnswersThroughIt()
+    [Theory(Timeout = 5 * 60 * 1000)]
+    [MemberData(nameof(ClaudeCodeInstallation.Versions), MemberType = typeof(ClaudeCodeInstallation))]
+    public async Task RunningProxy_IsReusedAndClaudeAnswersThroughIt(string version)
     {
         var ct = TestContext.Current.CancellationToken;
-        var bin = RequireClaude();
         var temp = Directory.CreateTempSubdirectory("cxp-claude-");
         try
         {
+            var bin = ClaudeCodeInstallation.LinkAsClaude(await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct), Path.Combine(temp.FullName, "bin"));
             await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
             await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, Path.Combine(temp.FullName, "home"), ct);
             var port = CliTestSupport.BaseAddress(proxy).Port;
@@ -37,14 +40,15 @@ public sealed partial class ClaudeCommandTests
         }
     }
 
-    [Fact(Timeout = 5 * 60 * 1000)]
-    public async Task ClaudeFails_LauncherReturnsClaudesExitCode()
+    [Theory(Timeout = 5 * 60 * 1000)]
+    [MemberData(nameof(ClaudeCodeInstallation.Versions), MemberType = typeof(ClaudeCodeInstallation))]
+    public async Task ClaudeFails_LauncherReturnsClaudesExitCode(string version)
     {
         var ct = TestContext.Current.CancellationToken;
-        var bin = RequireClaude();
         var temp = Directory.CreateTempSubdirectory("cxp-claude-");
         try
         {
+            var bin = ClaudeCodeInstallation.LinkAsClaude(await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct), Path.Combine(temp.FullName, "bin"));
             await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
             await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, Path.Combine(temp.FullName, "home"), ct);
             var port = CliTestSupport.BaseAddress(proxy).Port;
@@ -62,16 +66,17 @@ public sealed partial class ClaudeCommandTests
         }
     }
 
-    [Fact(Timeout = 5 * 60 * 1000)]
-    public async Task NoProxyRunning_StartsOneInBackgroundThenRunsClaude()
+    [Theory(Timeout = 5 * 60 * 1000)]
+    [MemberData(nameof(ClaudeCodeInstallation.Versions), MemberType = typeof(ClaudeCodeInstallation))]
+    public async Task NoProxyRunning_StartsOneInBackgroundThenRunsClaude(string version)
     {
         var ct = TestContext.Current.CancellationToken;
-        var bin = RequireClaude();
         var temp = Directory.CreateTempSubdirectory("cxp-claude-");
         var port = CliTestSupport.FreePort();
         int? pid = null;
         try
         {
+            var bin = ClaudeCodeInstallation.LinkAsClaude(await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct), Path.Combine(temp.FullName, "bin"));
             var variables = Variables(bin, temp.FullName, port);
             var (exitCode, stdout, stderr) = await CliTestSupport.RunCliAsync(["claude", "--version"], variables, Timeout, ct);
             pid = BackgroundPid().Match(stderr) is { Success: true } match ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
@@ -105,17 +110,6 @@ public sealed partial class ClaudeCommandTests
 
             temp.Delete(recursive: true);
         }
-    }
-
-    private static string RequireClaude()
-    {
-        var bin = CliTestSupport.ClaudeBinDirectory();
-        if (bin is null)
-        {
-            Assert.Skip("The pinned Claude Code is not installed: run `npm ci` in tests/claude-code (test.sh does).");
-        }
-
-        return bin;
     }
 
     private static Dictionary<string, string> Variables(string claudeBin, string temp, int port) => new()

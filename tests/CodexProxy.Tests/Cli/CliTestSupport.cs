@@ -62,21 +62,6 @@ internal static class CliTestSupport
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary><c>tests/claude-code/node_modules/.bin</c>, where <c>test.sh</c> installs the pinned Claude Code.</summary>
-    public static string? ClaudeBinDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CodexProxy.slnx")))
-            {
-                var bin = Path.Combine(dir.FullName, "tests", "claude-code", "node_modules", ".bin");
-                return File.Exists(Path.Combine(bin, OperatingSystem.IsWindows() ? "claude.cmd" : "claude")) ? bin : null;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Runs the built CLI (<c>dotnet chatgpt-codex-proxy.dll args…</c>) with a clean Claude Code environment.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(
         IEnumerable<string> arguments, IReadOnlyDictionary<string, string> variables, TimeSpan timeout, CancellationToken cancellationToken)
