@@ -21,9 +21,10 @@ public sealed partial class ClaudeCommandTests
         try
         {
             var bin = ClaudeCodeInstallation.LinkAsClaude(await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct), Path.Combine(temp.FullName, "bin"));
-            await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
-            await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, Path.Combine(temp.FullName, "home"), ct);
-            var port = CliTestSupport.BaseAddress(proxy).Port;
+            await using var upstream = await FakeCodexUpstream.StartAsync(ct);
+            upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
+            await using var proxy = await ProxyFixture.StartAsync(upstream, ct);
+            var port = proxy.BaseAddress.Port;
 
             var (exitCode, stdout, stderr) = await CliTestSupport.RunCliAsync(
                 ["claude", "-p", "Say hello.", "--model", "claude-sonnet-4-5", "--output-format", "text"],
@@ -49,9 +50,10 @@ public sealed partial class ClaudeCommandTests
         try
         {
             var bin = ClaudeCodeInstallation.LinkAsClaude(await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct), Path.Combine(temp.FullName, "bin"));
-            await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
-            await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, Path.Combine(temp.FullName, "home"), ct);
-            var port = CliTestSupport.BaseAddress(proxy).Port;
+            await using var upstream = await FakeCodexUpstream.StartAsync(ct);
+            upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
+            await using var proxy = await ProxyFixture.StartAsync(upstream, ct);
+            var port = proxy.BaseAddress.Port;
 
             // After "--" even options the launcher would otherwise claim go to claude, which rejects this one.
             var (exitCode, stdout, stderr) = await CliTestSupport.RunCliAsync(
@@ -72,7 +74,7 @@ public sealed partial class ClaudeCommandTests
     {
         var ct = TestContext.Current.CancellationToken;
         var temp = Directory.CreateTempSubdirectory("cxp-claude-");
-        var port = CliTestSupport.FreePort();
+        var port = ProxyFixture.FreePort();
         int? pid = null;
         try
         {
