@@ -25,18 +25,6 @@ internal static class ClaudeCodeInstallation
     public static TheoryData<string> Versions =>
         Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } binary ? new TheoryData<string>(binary) : new TheoryData<string>(PinnedVersions());
 
-    public static string HarnessDirectory => Path.Combine(FindRepositoryRoot(), "tests", "claude-code");
-
-    /// <summary>The versions <c>tests/claude-code/package.json</c> pins, oldest first as written there.</summary>
-    public static IReadOnlyList<string> PinnedVersions()
-    {
-        using var package = JsonDocument.Parse(File.ReadAllText(Path.Combine(HarnessDirectory, "package.json")));
-        return [.. package.RootElement.GetProperty("dependencies").EnumerateObject()
-            .Select(static dependency => dependency.Name)
-            .Where(static name => name.StartsWith(PackagePrefix, StringComparison.Ordinal))
-            .Select(static name => name[PackagePrefix.Length..])];
-    }
-
     /// <summary>The path of a Claude Code binary that answers <c>--version</c>: a pinned <paramref name="version"/>
     /// (installed first when needed) or, when <paramref name="version"/> is a path, that binary.
     /// Throws with the reason when it cannot be made to run.</summary>
@@ -79,20 +67,6 @@ internal static class ClaudeCodeInstallation
         return directory;
     }
 
-    /// <summary>Walks up from the test binaries to the directory holding the solution (or the git checkout).</summary>
-    public static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CodexProxy.slnx")) || Path.Exists(Path.Combine(dir.FullName, ".git")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No CodexProxy.slnx or .git above {AppContext.BaseDirectory}.");
-    }
-
     private static async Task<(bool Runs, string Output)> AnswersVersionAsync(string binary, string? version, CancellationToken cancellationToken)
     {
         if (!File.Exists(binary))
@@ -110,5 +84,31 @@ internal static class ClaudeCodeInstallation
         var script = Path.Combine(HarnessDirectory, "install.sh");
         var (exitCode, output) = await ProcessRunner.RunAsync(new ProcessStartInfo("bash", [script]), TimeSpan.FromMinutes(10), cancellationToken);
         Assert.True(exitCode == 0, $"{script} failed ({exitCode}):\n{output}");
+    }
+
+    private static string HarnessDirectory => Path.Combine(FindRepositoryRoot(), "tests", "claude-code");
+
+    /// <summary>The versions <c>tests/claude-code/package.json</c> pins, oldest first as written there.</summary>
+    private static IReadOnlyList<string> PinnedVersions()
+    {
+        using var package = JsonDocument.Parse(File.ReadAllText(Path.Combine(HarnessDirectory, "package.json")));
+        return [.. package.RootElement.GetProperty("dependencies").EnumerateObject()
+            .Select(static dependency => dependency.Name)
+            .Where(static name => name.StartsWith(PackagePrefix, StringComparison.Ordinal))
+            .Select(static name => name[PackagePrefix.Length..])];
+    }
+
+    /// <summary>Walks up from the test binaries to the directory holding the solution (or the git checkout).</summary>
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CodexProxy.slnx")) || Path.Exists(Path.Combine(dir.FullName, ".git")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No CodexProxy.slnx or .git above {AppContext.BaseDirectory}.");
     }
 }
