@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using CodexProxy.Cli;
+using CodexProxy.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
@@ -20,10 +21,12 @@ public sealed class DoctorTests
         var temp = Directory.CreateTempSubdirectory("cxp-doctor-");
         try
         {
-            await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
-            var home = Path.Combine(temp.FullName, "home");
-            await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, home, ct);
-            var port = CliTestSupport.BaseAddress(proxy).Port;
+            await using var upstream = await FakeCodexUpstream.StartAsync(ct);
+            upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
+            await using var proxy = await ProxyFixture.StartAsync(
+                upstream, new ProxyFixtureOptions { TokensExpireAt = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero) }, ct);
+            var home = proxy.Home;
+            var port = proxy.BaseAddress.Port;
             var log = Path.Combine(temp.FullName, "proxy.log");
             await File.WriteAllLinesAsync(log, Enumerable.Range(1, 200).Select(i => $"log line {i}"), ct);
             var environment = new Hashtable
@@ -43,7 +46,8 @@ public sealed class DoctorTests
             Assert.Contains($"✓ Proxy answers http://127.0.0.1:{port}/health", report, StringComparison.Ordinal);
             Assert.Contains($"✓ Port {port} is held by the proxy: pid {Environment.ProcessId} (test host)", report, StringComparison.Ordinal);
             // tokens.json from the fixture expires at 2100-01-01.
-            Assert.Contains("✓ Logged in; access token expires in", report, StringComparison.Ordinal);
+            Assert.Contains("✓ Logged in", report, StringComparison.Ordinal);
+            Assert.Contains("; access token expires in", report, StringComparison.Ordinal);
             Assert.Contains("(2100-01-01 00:00 UTC)", report, StringComparison.Ordinal);
             Assert.Contains("✓ Upstream", report, StringComparison.Ordinal);
             Assert.Contains("✓ ANTHROPIC_BASE_URL points at the proxy", report, StringComparison.Ordinal);
@@ -73,7 +77,7 @@ public sealed class DoctorTests
             {
                 ["CHATGPT_CODEX_PROXY_PORT"] = port.ToString(CultureInfo.InvariantCulture),
                 ["CHATGPT_CODEX_PROXY_HOME"] = Path.Combine(temp.FullName, "empty-home"),
-                ["CODEX_BASE_URL"] = $"http://127.0.0.1:{CliTestSupport.FreePort()}",
+                ["CODEX_BASE_URL"] = $"http://127.0.0.1:{ProxyFixture.FreePort()}",
                 ["ANTHROPIC_BASE_URL"] = "https://api.anthropic.com",
                 ["ANTHROPIC_API_KEY"] = "sk-ant-api03-realkey",
                 ["LOG_FILE"] = Path.Combine(temp.FullName, "missing.log"),
@@ -119,9 +123,9 @@ public sealed class DoctorTests
                 $$"""{"access_token":"a","refresh_token":"","expires_at":{{expired}}}""", ct);
             var environment = new Hashtable
             {
-                ["CHATGPT_CODEX_PROXY_PORT"] = CliTestSupport.FreePort().ToString(CultureInfo.InvariantCulture),
+                ["CHATGPT_CODEX_PROXY_PORT"] = ProxyFixture.FreePort().ToString(CultureInfo.InvariantCulture),
                 ["CHATGPT_CODEX_PROXY_HOME"] = temp.FullName,
-                ["CODEX_BASE_URL"] = $"http://127.0.0.1:{CliTestSupport.FreePort()}",
+                ["CODEX_BASE_URL"] = $"http://127.0.0.1:{ProxyFixture.FreePort()}",
             };
 
             var (_, report) = await RunAsync(environment, _ => [], ct);
