@@ -18,6 +18,8 @@ internal sealed class ClaudeLauncher(
 {
     public static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan SlowProbeTimeout = TimeSpan.FromSeconds(10);
+
     public async Task<int> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         ProxyOptions options;
@@ -60,6 +62,11 @@ internal sealed class ClaudeLauncher(
         var port = options.LocalProxyPort;
         var health = await LocalProxy.ProbeAsync(http, port, cancellationToken);
         var owners = findPortOwners(port);
+        if (health is null && owners.Count > 0)
+        {
+            // Something listens: give a busy machine's proxy longer to answer before calling the port taken.
+            health = await LocalProxy.ProbeAsync(http, port, cancellationToken, SlowProbeTimeout);
+        }
         if (health is not null)
         {
             if (ProxyOwnership.Refusal(port, owners, FileStatus.EffectiveUserId) is { } refusal)

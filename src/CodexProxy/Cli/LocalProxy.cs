@@ -11,12 +11,12 @@ internal static class LocalProxy
     public static Uri BaseUrl(int port) => new($"http://127.0.0.1:{port}");
 
     /// <summary>The proxy's <c>/health</c> report, or null when nothing (or something else) answers.</summary>
-    public static async Task<HealthReport?> ProbeAsync(HttpClient http, int port, CancellationToken cancellationToken)
+    public static async Task<HealthReport?> ProbeAsync(HttpClient http, int port, CancellationToken cancellationToken, TimeSpan? wait = null)
     {
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            timeout.CancelAfter(wait ?? TimeSpan.FromSeconds(2));
             using var response = await http.GetAsync(new Uri(BaseUrl(port), "/health"), timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
