@@ -2,9 +2,9 @@ using System.Collections;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using CodexProxy.Cli;
 using CodexProxy.Logging;
-using System.Runtime.Versioning;
 using Xunit;
 
 namespace CodexProxy.Tests.Cli;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.Versioning;
 using CodexProxy.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using System.Runtime.Versioning;
 using Xunit;
 
 namespace CodexProxy.Tests.Logging;
