@@ -88,11 +88,22 @@ public sealed partial class ClaudeCommandTests
             Assert.Contains($"Starting the proxy on :{port} in the background", stderr, StringComparison.Ordinal);
             Assert.NotNull(pid);
 
-            // The server outlives the launcher and keeps answering, logging to LOG_FILE.
+            // The server outlives the launcher and keeps answering, logging to LOG_FILE, each line once.
             using var http = new HttpClient();
             var health = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/health"), ct);
             Assert.Contains("\"status\":\"ok\"", health, StringComparison.Ordinal);
-            Assert.Contains($"127.0.0.1:{port}", await File.ReadAllTextAsync(variables["LOG_FILE"], ct), StringComparison.Ordinal);
+            var log = await File.ReadAllLinesAsync(variables["LOG_FILE"], ct);
+            Assert.Single(log, line => line.Contains($"Now listening on: http://127.0.0.1:{port}", StringComparison.Ordinal));
+            Assert.Equal(log.Length, log.Distinct(StringComparer.Ordinal).Count());
+
+            // `status` sees it, and `stop` ends it (verified by pid and start time).
+            var (_, statusOut, _) = await CliTestSupport.RunCliAsync(["status"], variables, Timeout, ct);
+            Assert.Contains("running in the background", statusOut, StringComparison.Ordinal);
+            Assert.Contains(pid.Value.ToString(CultureInfo.InvariantCulture), statusOut, StringComparison.Ordinal);
+            var (stopCode, stopOut, stopErr) = await CliTestSupport.RunCliAsync(["stop"], variables, Timeout, ct);
+            Assert.True(stopCode == 0, stopOut + stopErr);
+            Assert.Contains($"Stopped the background proxy on port {port} (pid {pid})", stopOut, StringComparison.Ordinal);
+            pid = null;
         }
         finally
         {
