@@ -47,6 +47,19 @@ internal static class ClaudeCodeInstallation
         }
     }
 
+    /// <summary>One of the pinned versions installed side by side (<c>claude-code-{version}</c> npm aliases), or null
+    /// when npm is not available to install them.</summary>
+    public static async Task<string?> EnsureInstalledAsync(string version, CancellationToken cancellationToken)
+    {
+        if (await EnsureInstalledAsync(cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var binary = Path.Combine(FindRepositoryRoot(), "tests", "claude-code", "node_modules", $"claude-code-{version}", "bin", "claude.exe");
+        return File.Exists(binary) ? binary : throw new InvalidOperationException($"Claude Code {version} is not installed at {binary}.");
+    }
+
     /// <summary>Walks up from the test binaries to the directory holding the solution (or the git checkout).</summary>
     public static string FindRepositoryRoot()
     {
