@@ -64,6 +64,47 @@ public sealed partial class ModelDiscoveryTests
         Assert.Equal("gpt-5.4-mini", Assert.Single(fake.Requests).Json?.GetProperty("model").GetString());
     }
 
+    /// <summary>The real CLI: with discovery on, even a <c>-p</c> run fetches the list and caches what it kept (the
+    /// models its <c>/model</c> picker then offers) in <c>~/.claude/cache/gateway-models.json</c>.</summary>
+    [Fact(Timeout = 10 * 60 * 1000)]
+    public async Task RealClaudeCode_CachesTheCodexModelsForItsPicker()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var claude = await ClaudeCodeInstallation.EnsureInstalledAsync("2.1.328", ct);
+        if (claude is null)
+        {
+            Assert.Skip("npm is not on PATH, so the pinned Claude Code CLI cannot be installed.");
+        }
+
+        await using var fake = await FakeCodexUpstream.StartAsync(ct);
+        fake.ModelsCatalogue = Catalogue;
+        fake.Responder = _ => UpstreamScenario.Transcript("text-template.sse").With("TEXT", "OK");
+        await using var proxy = await ProxyFixture.StartAsync(fake, ct);
+        var home = Directory.CreateTempSubdirectory("codex-proxy-cc-home-");
+        var workDir = Directory.CreateTempSubdirectory("codex-proxy-cc-work-");
+        try
+        {
+            var start = ClaudeCodeTests.StartInfo(claude, proxy.BaseAddress, home.FullName, workDir.FullName, "hi", model: null);
+            start.Environment["CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY"] = "1";
+            var (exitCode, stdout, stderr) = await ProcessRunner.RunSplitAsync(start, TimeSpan.FromMinutes(2), ct);
+
+            var cache = Path.Combine(home.FullName, ".claude", "cache", "gateway-models.json");
+            Assert.True(File.Exists(cache), $"no {cache}\nexit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(cache, ct));
+            var models = document.RootElement.GetProperty("models").EnumerateArray()
+                .ToDictionary(m => m.GetProperty("id").GetString()!, m => m.GetProperty("display_name").GetString());
+            Assert.Equal("GPT-5.5 (Codex)", models["claude-codex-gpt-5.5"]);
+            Assert.Equal("GPT-5.4 mini (Codex)", models["claude-codex-gpt-5.4-mini"]);
+            Assert.Contains("claude-opus-5-5", models.Keys);
+            Assert.DoesNotContain("gpt-5.5", models.Keys);
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+            workDir.Delete(recursive: true);
+        }
+    }
+
     /// <summary>The filter Claude Code 2.1.328 applies to the discovered ids.</summary>
     [GeneratedRegex("(claude|anthropic)", RegexOptions.IgnoreCase)]
     private static partial Regex ClaudeCodeDiscoveryFilter();
