@@ -48,8 +48,9 @@ internal sealed class ContentListConverter : JsonConverter<IReadOnlyList<Content
             return BlockConverter.Read(ref reader, typeof(ContentBlock), AnthropicJsonContext.Default.Options)
                 ?? throw new JsonException("A content block must be an object, not null.");
         }
-        catch (JsonException)
+        catch (Exception first) when (first is JsonException or InvalidOperationException or FormatException)
         {
+            // The serializer turns a wrong-typed value into a JsonException with a path; the direct call does not.
             try
             {
                 _ = JsonSerializer.Deserialize(ref start, AnthropicJsonContext.Default.ContentBlock)
