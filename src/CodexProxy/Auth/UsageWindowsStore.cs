@@ -50,9 +50,6 @@ internal sealed class UsageWindowsStore(string path, TimeProvider time, ILogger 
         }
     }
 
-    /// <summary>Null when the answer carried no usable window (kept for callers of the old name).</summary>
-    internal static UsageSnapshot? Parse(HttpResponseHeaders headers, DateTimeOffset now) => RateLimitHeaders.Parse(headers, now);
-
     private void Write(UsageSnapshot snapshot)
     {
         _last = snapshot;
