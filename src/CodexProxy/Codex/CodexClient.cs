@@ -99,7 +99,8 @@ internal sealed class CodexClient(
     private async Task<HttpResponseMessage> SendOnceAsync(
         OutgoingBody body, bool compress, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
     {
-        var content = new ByteArrayContent(compress ? body.Compressed : body.Json);
+        var payload = compress ? body.Compressed : new ArraySegment<byte>(body.Json);
+        var content = new ByteArrayContent(payload.Array!, payload.Offset, payload.Count);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (compress)
         {
@@ -222,7 +223,7 @@ internal sealed class CodexClient(
     /// uncompressed resend sends the same bytes. Compressed on first use.</summary>
     private sealed class OutgoingBody
     {
-        private byte[]? _compressed;
+        private ArraySegment<byte>? _compressed;
 
         public OutgoingBody(CodexRequest request, CodexTurn turn, string installationId)
         {
@@ -241,6 +242,6 @@ internal sealed class CodexClient(
 
         public byte[] Json { get; }
 
-        public byte[] Compressed => _compressed ??= RequestBodyCompression.Compress(Json);
+        public ArraySegment<byte> Compressed => _compressed ??= RequestBodyCompression.Compress(Json);
     }
 }
