@@ -7,8 +7,7 @@ using CodexProxy.Codex.Wire;
 namespace CodexProxy.Codex;
 
 /// <summary>Reads the upstream SSE body into typed events. The JSON <c>type</c> decides, not the <c>event:</c> line.
-/// <c>codex.rate_limits</c> events are handed to the rate-limit observers and not passed on: they are not part of
-/// the answer.</summary>
+/// <c>codex.rate_limits</c> events are also shown to the rate-limit observers (the translator ignores them).</summary>
 internal static class CodexEventReader
 {
     public static async IAsyncEnumerable<CodexStreamEvent> ReadAsync(
@@ -41,17 +40,15 @@ internal static class CodexEventReader
         {
             var codexEvent = (deltas ?? new CodexDeltaEventParser()).TryParse(data)
                 ?? JsonSerializer.Deserialize(data, CodexJsonContext.Default.CodexStreamEvent);
-            if (codexEvent?.Type != RateLimitEvent.Type)
+            if (codexEvent?.Type == RateLimitEvent.Type)
             {
-                return codexEvent;
+                foreach (var observer in rateLimitObservers ?? [])
+                {
+                    observer.OnRateLimitEvent(data);
+                }
             }
 
-            foreach (var observer in rateLimitObservers ?? [])
-            {
-                observer.OnRateLimitEvent(data);
-            }
-
-            return null;
+            return codexEvent;
         }
         catch (JsonException)
         {

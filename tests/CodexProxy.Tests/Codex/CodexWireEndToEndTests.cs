@@ -180,7 +180,7 @@ public sealed class CodexWireEndToEndTests
     }
 
     [Fact]
-    public async Task RateLimitEventInTheStream_UpdatesUsageJson_AndIsNotPassedOn()
+    public async Task RateLimitEventInTheStream_UpdatesUsageJson_AndTheAnswerIsUnaffected()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var upstream = await FakeCodexUpstream.StartAsync(ct);
@@ -194,15 +194,19 @@ public sealed class CodexWireEndToEndTests
         events.Insert(2, rateLimits);
         upstream.Enqueue(hello with { Sse = string.Join("\n\n", events) + "\n\n" });
 
-        var status = await SendAsync(proxy, UserList);
+        var (status, answer) = await SendForTextAsync(proxy, UserList);
 
         Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("\"type\":\"text\"", answer, StringComparison.Ordinal);
         var usage = new UsageWindowsStore(Path.Combine(proxy.Home, "usage.json"), TimeProvider.System, NullLogger.Instance).TryRead()!;
         Assert.Equal(64, usage.Weekly!.UsedPercent);
         Assert.Equal(3, usage.FiveHour!.UsedPercent);
     }
 
-    private static async Task<HttpStatusCode> SendAsync(ProxyFixture proxy, params string[] messages)
+    private static async Task<HttpStatusCode> SendAsync(ProxyFixture proxy, params string[] messages) =>
+        (await SendForTextAsync(proxy, messages)).Status;
+
+    private static async Task<(HttpStatusCode Status, string Body)> SendForTextAsync(ProxyFixture proxy, params string[] messages)
     {
         var body = $$$"""
             {
@@ -216,6 +220,6 @@ public sealed class CodexWireEndToEndTests
             }
             """;
         using var response = await proxy.Client.PostAsync("/v1/messages", AnthropicRequests.Json(body), TestContext.Current.CancellationToken);
-        return response.StatusCode;
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 }
