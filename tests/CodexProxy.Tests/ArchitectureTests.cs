@@ -2,9 +2,9 @@ using ArchUnitNET.Domain;
 using ArchUnitNET.Loader;
 using ArchUnitNET.xUnitV3;
 using CodexProxy.Hosting;
+using Xunit;
 using static ArchUnitNET.Fluent.ArchRuleDefinition;
 using static ArchUnitNET.Fluent.Slices.SliceRuleDefinition;
-using Xunit;
 
 namespace CodexProxy.Tests;
 
