@@ -39,6 +39,11 @@ internal static class RequestStageTimings
                 await JsonSerializer.SerializeAsync(Stream.Null, mapped.Body, CodexJsonContext.Wire.CodexRequest);
                 return body;
             });
+            var serialized = JsonSerializer.SerializeToUtf8Bytes(mapped.Body, CodexJsonContext.Wire.CodexRequest);
+            await MeasureAsync(body.Length, "zstd level 1 (RequestBodyCompression)", () =>
+                Task.FromResult<object>(CodexProxy.Codex.RequestBodyCompression.Compress(serialized)));
+            await MeasureAsync(body.Length, "token count (TokenCalibration.Record)", () =>
+                Task.FromResult<object>(CodexProxy.Translation.Tokens.TokenCounter.Count(mapped.Body)));
             await MeasureAsync(body.Length, "all three", async () =>
             {
                 var request = await ParsePooledAsync(body);
