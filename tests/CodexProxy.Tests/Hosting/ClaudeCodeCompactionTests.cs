@@ -8,11 +8,11 @@ namespace CodexProxy.Tests.Hosting;
 
 /// <summary>
 /// The real Claude Code CLI, headless, with <c>CLAUDE_CODE_DISABLE_1M_CONTEXT=1</c> (its window is then 200,000
-/// tokens): a session that crosses the limit compacts through the proxy and carries on to its answer. The fake
-/// backend runs a Bash tool loop, answers every compaction request (recognised by its instruction to reply with a
-/// <c>&lt;summary&gt;</c> block) with a summary, and either reports more input tokens than the window holds
-/// (Claude Code's own count triggers the compaction) or refuses a turn with <c>context_length_exceeded</c>
-/// (the proxy's "prompt is too long" makes Claude Code compact and resend).
+/// tokens, below the Codex models' window): a session that crosses the limit compacts through the proxy and carries on
+/// to its answer, with no error shown. The fake backend runs a Bash tool loop, answers every compaction request
+/// (recognised by its instruction to reply with a <c>&lt;summary&gt;</c> block) with a summary, and either reports more
+/// input tokens than the window holds (Claude Code's own count triggers the compaction) or refuses a turn with
+/// <c>context_length_exceeded</c> (the proxy answers "prompt is too long", and Claude Code compacts and resends).
 /// </summary>
 [Trait("Category", "ClaudeCode")]
 public sealed class ClaudeCodeCompactionTests
@@ -23,16 +23,41 @@ public sealed class ClaudeCodeCompactionTests
     /// <summary>More than the 200,000-token window Claude Code assumes once the 1M window is off.</summary>
     private const int OverWindowInputTokens = 240_000;
 
+    /// <summary>The oldest pinned version: for a model name it does not know (the window's source is "auto") it leaves
+    /// compaction to the API's "prompt is too long" and never compacts on its own count.</summary>
+    private const string CompactsOnlyWhenRefused = "2.1.197";
+
     [Theory(Timeout = 15 * 60 * 1000)]
     [MemberData(nameof(ClaudeCodeInstallation.Versions), MemberType = typeof(ClaudeCodeInstallation))]
     public async Task UsageOverWindow_AutoCompactsAndCarriesOn(string version)
     {
+        if (version == CompactsOnlyWhenRefused)
+        {
+            Assert.Skip($"{version} does not compact on its own count for a Codex model name; see {nameof(UsageOverWindow_OldestVersionSendsEveryTurnAndCarriesOn)}.");
+        }
+
         var session = new CompactionSession(refusal: null) { ReportedInputTokens = OverWindowInputTokens };
 
         var run = await RunAsync(version, session);
 
         run.AssertAnswered();
         run.AssertCompacted();
+        Assert.Equal(0, session.Refusals);
+    }
+
+    /// <summary>What 2.1.197 does when only its own count crosses the window: it compacts nothing and keeps sending the
+    /// turns (the backend, which holds more, answers them); when the backend does refuse, the refusal tests show it
+    /// compacting then.</summary>
+    [Fact(Timeout = 15 * 60 * 1000)]
+    public async Task UsageOverWindow_OldestVersionSendsEveryTurnAndCarriesOn()
+    {
+        var session = new CompactionSession(refusal: null) { ReportedInputTokens = OverWindowInputTokens };
+
+        var run = await RunAsync(CompactsOnlyWhenRefused, session);
+
+        run.AssertAnswered();
+        Assert.True(session.Compactions == 0, run.Diagnostics);
+        Assert.True(session.MarkerTurns == CompactionSession.MarkerCount, run.Diagnostics);
     }
 
     [Theory(Timeout = 15 * 60 * 1000)]
@@ -99,6 +124,8 @@ public sealed class ClaudeCodeCompactionTests
             Assert.Equal(0, ExitCode);
             Assert.Equal(0, Rejections);
             Assert.True(Session.FinalAnswers > 0, Diagnostics);
+            Assert.DoesNotContain(Events, e => e.GetProperty("type").ValueEquals("assistant") && e.TryGetProperty("error", out _));
+            Assert.DoesNotContain(Events, e => e.GetRawText().Contains("Prompt is too long", StringComparison.OrdinalIgnoreCase));
         }
 
         /// <summary>A compaction request reached the backend, and the turns after it carry its summary.</summary>
@@ -106,6 +133,8 @@ public sealed class ClaudeCodeCompactionTests
         {
             Assert.True(Session.Compactions > 0, "no compaction request\n" + Diagnostics);
             Assert.True(Session.TurnsAfterSummary > 0, "no turn carried the summary\n" + Diagnostics);
+            Assert.Contains(Events, e => e.GetProperty("type").ValueEquals("system")
+                && e.TryGetProperty("subtype", out var subtype) && subtype.ValueEquals("compact_boundary"));
         }
     }
 
@@ -113,12 +142,13 @@ public sealed class ClaudeCodeCompactionTests
     /// scripted) of the turn that brings the last marker's output, and a summary for every compaction request.</summary>
     private sealed class CompactionSession(Func<UpstreamScenario>? refusal)
     {
-        private const int MarkerCount = 3;
+        public const int MarkerCount = 3;
         private readonly string _id = Guid.NewGuid().ToString("N");
         private int _refusals;
         private int _compactions;
         private int _finalAnswers;
         private int _turnsAfterSummary;
+        private int _markerTurns;
 
         public int ReportedInputTokens { get; init; } = 2_100;
 
@@ -131,6 +161,9 @@ public sealed class ClaudeCodeCompactionTests
         public int FinalAnswers => Volatile.Read(ref _finalAnswers);
 
         public int TurnsAfterSummary => Volatile.Read(ref _turnsAfterSummary);
+
+        /// <summary>How many Bash calls the fake asked for.</summary>
+        public int MarkerTurns => Volatile.Read(ref _markerTurns);
 
         private string SummaryToken => $"SUMMARY_{_id}";
 
@@ -175,9 +208,10 @@ public sealed class ClaudeCodeCompactionTests
             if (ran == MarkerCount || carriesSummary)
             {
                 Interlocked.Increment(ref _finalAnswers);
-                return ("final text", Text(FinalText, 3_000));
+                return ("final text", Text(FinalText, carriesSummary ? 3_000 : ReportedInputTokens));
             }
 
+            Interlocked.Increment(ref _markerTurns);
             var tool = UpstreamScenario.Transcript("function-call-bash.sse").With("COMMAND", $"echo {Marker(ran + 1)}");
             var callId = $"call_e2e_bash_{ran + 1}";
             return ($"bash {ran + 1}", tool with
