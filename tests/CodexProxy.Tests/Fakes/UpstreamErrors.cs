@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace CodexProxy.Tests.Fakes;
 
-/// <summary>The error answers the Codex backend is known to give (codex-backend.md §4.1), as scenarios.</summary>
+/// <summary>The error answers the Codex backend is known to give (the shapes codex-rs parses in its client), as scenarios.</summary>
 internal static class UpstreamErrors
 {
     public static ErrorScenario Unauthorized() => new(401, """{"detail":"Unauthorized"}""");
