@@ -1,3 +1,4 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using CodexProxy.Benchmarks;
 
@@ -6,6 +7,13 @@ using CodexProxy.Benchmarks;
 if (args is ["compression"])
 {
     RequestCompressionBenchmarks.PrintCpuTable();
+    return;
+}
+
+// dotnet run -c Release --project bench/CodexProxy.Benchmarks -- stages 560 3500
+if (args is ["stages", ..])
+{
+    await RequestStageTimings.RunAsync(args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)) : [560, 3500]);
     return;
 }
 

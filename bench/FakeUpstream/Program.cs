@@ -19,16 +19,28 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 var app = builder.Build();
 var transcript = new CodexTranscript(settings.Deltas, settings.DeltaText);
+long requestCount = 0, bodyBytes = 0;
 
 app.MapPost("/codex/responses", async (HttpContext context) =>
 {
     // Read (and drop) the whole request body, as the real backend does before answering.
-    await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+    // Counted (GET /stats) so a benchmark can report the bytes sent upstream per request.
+    var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+    long read = 0;
+    for (int n; (n = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0;)
+    {
+        read += n;
+    }
+
+    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+    Interlocked.Add(ref bodyBytes, read);
+    Interlocked.Increment(ref requestCount);
     context.Response.ContentType = "text/event-stream";
     context.Response.Headers.CacheControl = "no-cache";
     await transcript.WriteAsync(context.Response.Body, settings.Delay, context.RequestAborted);
 });
 app.MapGet("/health", () => "ok");
+app.MapGet("/stats", () => string.Create(CultureInfo.InvariantCulture, $"requests={Interlocked.Read(ref requestCount)} body_bytes={Interlocked.Read(ref bodyBytes)}"));
 
 await app.StartAsync();
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -3,10 +3,12 @@ using System.Globalization;
 namespace LoadTool;
 
 /// <summary>
-/// <c>--url URL --concurrency 16 --requests 2000 --duration-s 15 --body-kb 10 --warmup 0 [--probe]</c>.
+/// <c>--url URL --concurrency 16 --requests 2000 --duration-s 15 --body-kb 10 --warmup 0 [--probe]
+/// [--shape small|claude-code|claude-code-images]</c>. <c>small</c> is one short turn padded by its system prompt;
+/// <c>claude-code</c> is a growing tool-loop history (see <see cref="ClaudeCodeBody"/>).
 /// A run stops at whichever bound comes first: the request count or the duration.
 /// </summary>
-internal sealed record LoadSettings(Uri Url, int Concurrency, int Requests, TimeSpan Duration, int BodyKilobytes, int Warmup, bool Probe)
+internal sealed record LoadSettings(Uri Url, int Concurrency, int Requests, TimeSpan Duration, int BodyKilobytes, int Warmup, bool Probe, string Shape)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -14,6 +16,7 @@ internal sealed record LoadSettings(Uri Url, int Concurrency, int Requests, Time
         int concurrency = 1, requests = 1000, bodyKb = 10, warmup = 0;
         var duration = TimeSpan.FromSeconds(15);
         var probe = false;
+        var shape = "small";
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -26,6 +29,7 @@ internal sealed record LoadSettings(Uri Url, int Concurrency, int Requests, Time
                 case "--body-kb": bodyKb = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--probe": probe = true; break;
+                case "--shape": shape = Next(); break;
                 default: throw new ArgumentException($"Unknown option {args[i]}");
             }
         }
@@ -41,6 +45,6 @@ internal sealed record LoadSettings(Uri Url, int Concurrency, int Requests, Time
             throw new ArgumentException($"Only loopback URLs are allowed, not {url}");
         }
 
-        return new LoadSettings(url, Math.Max(1, concurrency), Math.Max(1, requests), duration, bodyKb, warmup, probe);
+        return new LoadSettings(url, Math.Max(1, concurrency), Math.Max(1, requests), duration, bodyKb, warmup, probe, shape);
     }
 }

@@ -13,7 +13,13 @@ catch (Exception e) when (e is ArgumentException or FormatException or UriFormat
     return 2;
 }
 
-var body = RequestBody.Create(settings.BodyKilobytes);
+var body = settings.Shape switch
+{
+    "small" => RequestBody.Create(settings.BodyKilobytes),
+    "claude-code" => ClaudeCodeBody.Create(settings.BodyKilobytes, images: false),
+    "claude-code-images" => ClaudeCodeBody.Create(settings.BodyKilobytes, images: true),
+    _ => throw new ArgumentException("--shape is small, claude-code or claude-code-images"),
+};
 using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false })
 {
     Timeout = TimeSpan.FromMinutes(2),

@@ -27,16 +27,7 @@ internal sealed class ContentListConverter : JsonConverter<IReadOnlyList<Content
                         continue;
                     }
 
-                    try
-                    {
-                        var block = JsonSerializer.Deserialize(ref reader, AnthropicJsonContext.Default.ContentBlock)
-                            ?? throw new JsonException("A content block must be an object, not null.");
-                        blocks.Add(block);
-                    }
-                    catch (JsonException e)
-                    {
-                        throw ContentBlockJsonException.Wrap(blocks.Count, e);
-                    }
+                    blocks.Add(ReadBlock(ref reader, blocks.Count));
                 }
 
                 return blocks;
@@ -44,6 +35,38 @@ internal sealed class ContentListConverter : JsonConverter<IReadOnlyList<Content
                 throw new JsonException("Expected a string or an array of content blocks.");
         }
     }
+
+    /// <summary>Calls the block's converter directly: <c>JsonSerializer.Deserialize(ref reader)</c> first scans the
+    /// whole value to find its end and then parses it, and blocks nest (a tool result holds blocks), so a long tool
+    /// result was read four or five times over. On an error the block is read again that way (from a copy of the
+    /// reader taken before it) for the serializer's path inside the block, which the direct call does not track.</summary>
+    private static ContentBlock ReadBlock(ref Utf8JsonReader reader, int index)
+    {
+        var start = reader;
+        try
+        {
+            return BlockConverter.Read(ref reader, typeof(ContentBlock), AnthropicJsonContext.Default.Options)
+                ?? throw new JsonException("A content block must be an object, not null.");
+        }
+        catch (Exception first) when (first is JsonException or InvalidOperationException or FormatException)
+        {
+            // The serializer turns a wrong-typed value into a JsonException with a path; the direct call does not.
+            try
+            {
+                _ = JsonSerializer.Deserialize(ref start, AnthropicJsonContext.Default.ContentBlock)
+                    ?? throw new JsonException("A content block must be an object, not null.");
+            }
+            catch (JsonException e)
+            {
+                throw ContentBlockJsonException.Wrap(index, e);
+            }
+
+            throw;
+        }
+    }
+
+    private static JsonConverter<ContentBlock> BlockConverter =>
+        (JsonConverter<ContentBlock>)AnthropicJsonContext.Default.ContentBlock.Converter;
 
     public override void Write(Utf8JsonWriter writer, IReadOnlyList<ContentBlock> value, JsonSerializerOptions options)
     {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CodexProxy.Anthropic;
+using CodexProxy.IO;
 
 namespace CodexProxy.Hosting;
 
@@ -16,7 +17,8 @@ internal static class RequestBodyReader
         var body = RequestBodyLimit.Open(request);
         try
         {
-            return await JsonSerializer.DeserializeAsync(body, contract, cancellationToken)
+            using var buffered = await PooledBody.ReadAsync(body, request.ContentLength, cancellationToken);
+            return buffered.Deserialize(contract)
                 ?? throw new InvalidRequestException("The request body must be a JSON object, not null.");
         }
         catch (RequestTooLargeException e)
