@@ -50,6 +50,9 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
         const string Body = """{"model":"gpt-5.5","system":"You are Claude Code.","messages":[{"role":"user","content":"Summarise the repository layout."}]}""";
         var sent = Tests.Translation.Request.MapperTestSupport.Map(Body, sessionId: "sess-9").Body;
         var local = TokenCounter.Count(sent, TestContext.Current.CancellationToken);
+        // Claude Code asks for a count before the session's first answer: from then on the session is calibrated.
+        using var first = await PostAsync("/v1/messages/count_tokens", Body, session: "sess-9");
+        Assert.Equal(local, await InputTokensAsync(first));
         _proxy!.Services.GetRequiredService<TokenCalibration>().Record(sent, local * 3 / 2);
 
         using var calibrated = await PostAsync("/v1/messages/count_tokens", Body, session: "sess-9");

@@ -11,7 +11,9 @@ namespace CodexProxy.Translation.Tokens;
 /// (uncached + cached) is compared with the local count of the request that produced it, and later counts for the same
 /// session are scaled by real/local. A session keeps only that ratio and a few numbers, never a request: the local
 /// count is taken at once, in the background (the answer is already on its way), by one count at a time; a recording
-/// that arrives while another count runs is skipped, and the session keeps its previous ratio.
+/// that arrives while another count runs is skipped, and the session keeps its previous ratio. Only sessions whose
+/// client asked for a count (<see cref="Watch"/>) are calibrated: a local count of a 3.5 MB history costs over 100
+/// CPU-ms and loads the tokenizer, which a client that never calls <c>count_tokens</c> should not pay for.
 /// </summary>
 internal sealed class TokenCalibration
 {
@@ -36,8 +38,31 @@ internal sealed class TokenCalibration
             return;
         }
 
-        var session = SessionKey.SessionOf(key);
-        if (_sessions.Count >= MaxSessions && !_sessions.ContainsKey(session))
+        if (!_sessions.TryGetValue(SessionKey.SessionOf(key), out var state))
+        {
+            return;
+        }
+
+        lock (state)
+        {
+            state.LastRecorded = Interlocked.Increment(ref _recordings);
+            if (Interlocked.CompareExchange(ref _counting, 1, 0) == 0)
+            {
+                state.Counting = Task.Run(() => Calibrate(state, sent, realInputTokens));
+            }
+        }
+    }
+
+    /// <summary>Calibrates <paramref name="session"/> from its next answer on (a client asked it for a token count).</summary>
+    public void Watch(string? session)
+    {
+        if (session is null)
+        {
+            return;
+        }
+
+        var key = SessionKey.SessionOf(session);
+        if (_sessions.Count >= MaxSessions && !_sessions.ContainsKey(key))
         {
             // Bounded memory: the least recently answered sessions go. Forgetting one only costs accuracy.
             foreach (var stale in _sessions.OrderBy(static s => s.Value.LastRecorded).Take(MaxSessions / 4).ToList())
@@ -46,14 +71,10 @@ internal sealed class TokenCalibration
             }
         }
 
-        var state = _sessions.GetOrAdd(session, _ => new SessionState());
+        var state = _sessions.GetOrAdd(key, _ => new SessionState());
         lock (state)
         {
             state.LastRecorded = Interlocked.Increment(ref _recordings);
-            if (Interlocked.CompareExchange(ref _counting, 1, 0) == 0)
-            {
-                state.Counting = Task.Run(() => Calibrate(state, sent, realInputTokens));
-            }
         }
     }
 
@@ -91,8 +112,12 @@ internal sealed class TokenCalibration
         return RatioFor(session);
     }
 
-    public async Task<int> ApplyAsync(string? session, int localCount, CancellationToken cancellationToken) =>
-        Scale(localCount, await RatioForAsync(session, cancellationToken));
+    /// <summary>The calibrated count for a <c>count_tokens</c> call; the session is calibrated from then on.</summary>
+    public async Task<int> ApplyAsync(string? session, int localCount, CancellationToken cancellationToken)
+    {
+        Watch(session);
+        return Scale(localCount, await RatioForAsync(session, cancellationToken));
+    }
 
     public int Apply(string? session, int localCount) => Scale(localCount, RatioFor(session));
 

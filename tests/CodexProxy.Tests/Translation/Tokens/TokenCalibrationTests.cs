@@ -28,6 +28,7 @@ public sealed class TokenCalibrationTests
         var real = local * 5 / 4;
         var ratio = (double)real / local;
 
+        calibration.Watch("s1");
         calibration.Record(sent, real);
 
         Assert.Equal(ratio, await calibration.RatioForAsync("s1", TestContext.Current.CancellationToken), precision: 6);
@@ -38,12 +39,25 @@ public sealed class TokenCalibrationTests
     }
 
     [Fact]
+    public async Task SessionThatNeverAskedForACount_IsNotCalibrated()
+    {
+        var calibration = new TokenCalibration();
+        var sent = Map(Turn, sessionId: "s1").Body;
+
+        calibration.Record(sent, 1_000_000);
+
+        Assert.Equal(1.0, calibration.RatioFor("s1"));
+        Assert.Equal(1.0, await calibration.RatioForAsync("s1", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task LatestObservation_Wins_AndAbsurdRatiosAreClamped()
     {
         var calibration = new TokenCalibration();
         var sent = Map(Turn, sessionId: "s1").Body;
         var local = TokenCounter.Count(sent, TestContext.Current.CancellationToken);
 
+        calibration.Watch("s1");
         calibration.Record(sent, local * 10);
         Assert.Equal(TokenCalibration.MaxRatio, await calibration.RatioForAsync("s1", TestContext.Current.CancellationToken));
 
@@ -58,6 +72,7 @@ public sealed class TokenCalibrationTests
         var sent = Map(Turn, sessionId: "s1").Body;
         var local = TokenCounter.Count(sent, TestContext.Current.CancellationToken);
 
+        calibration.Watch("s1");
         calibration.Record(sent, new AnthropicUsage { InputTokens = local, CacheReadInputTokens = local, OutputTokens = 5 });
 
         Assert.Equal(2.0, await calibration.RatioForAsync("s1", TestContext.Current.CancellationToken), precision: 3);
@@ -96,6 +111,8 @@ public sealed class TokenCalibrationTests
         var busy = Map(longTurn, sessionId: "busy").Body;
         var otherLocal = TokenCounter.Count(Map(Turn, sessionId: "other").Body, TestContext.Current.CancellationToken);
 
+        calibration.Watch("busy");
+        calibration.Watch("other");
         calibration.Record(busy, 1);
         var recording = RecordOther(calibration, otherLocal * 2);
         await calibration.RatioForAsync("busy", ct);
@@ -118,6 +135,7 @@ public sealed class TokenCalibrationTests
     /// <summary>Records and waits for the count, as a later <c>count_tokens</c> of the same session would.</summary>
     private static async Task RecordAsync(TokenCalibration calibration, CodexRequest sent, int real)
     {
+        calibration.Watch(sent.PromptCacheKey);
         calibration.Record(sent, real);
         await calibration.RatioForAsync(sent.PromptCacheKey, TestContext.Current.CancellationToken);
     }
