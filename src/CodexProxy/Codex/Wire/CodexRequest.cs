@@ -32,6 +32,9 @@ internal sealed record CodexRequest
     [JsonPropertyName("prompt_cache_key")] public string? PromptCacheKey { get; init; }
 
     [JsonPropertyName("text")] public CodexTextOptions? Text { get; init; }
+
+    /// <summary>Fields a client of <c>/v1/responses</c> sent that this record does not model, passed on as they came.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; init; }
 }
 
 internal sealed record CodexReasoning
@@ -46,6 +49,9 @@ internal sealed record CodexReasoning
 internal sealed record CodexTextOptions
 {
     [JsonPropertyName("verbosity")] public string? Verbosity { get; init; }
+
+    /// <summary><c>format</c> (structured output) and whatever else a client sends, passed on as it came.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; init; }
 }
 
 /// <summary><c>"auto"</c>, <c>"required"</c>, <c>"none"</c>, or <c>{"type":"function","name":…}</c>.</summary>
