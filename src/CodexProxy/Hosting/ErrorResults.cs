@@ -26,7 +26,7 @@ internal static class ErrorResults
         // One classification, two renderings: an OpenAI client gets the same status in OpenAI's words.
         if (OpenAIClients.Expects(response.HttpContext.Request))
         {
-            await OpenAIErrorResults.WriteAsync(response, error, OpenAIErrorResults.Render(error), cancellationToken);
+            await OpenAIFailures.WriteAsync(response, error, OpenAIFailures.Render(error), cancellationToken);
             return;
         }
 

@@ -16,7 +16,7 @@ internal abstract record CodexInputItem;
 /// included): the Responses API has more item types than this proxy models, and the backend knows them all.</summary>
 internal sealed record CodexPassthroughItem : CodexInputItem
 {
-    [JsonExtensionData] public required Dictionary<string, JsonElement> Fields { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement> Fields { get; set; } = [];
 }
 
 /// <summary><see cref="Role"/> is <c>user</c>, <c>assistant</c> or <c>developer</c>; never <c>system</c>.</summary>

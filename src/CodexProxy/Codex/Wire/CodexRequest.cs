@@ -34,7 +34,7 @@ internal sealed record CodexRequest
     [JsonPropertyName("text")] public CodexTextOptions? Text { get; init; }
 
     /// <summary>Fields a client of <c>/v1/responses</c> sent that this record does not model, passed on as they came.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
 }
 
 internal sealed record CodexReasoning
@@ -51,7 +51,7 @@ internal sealed record CodexTextOptions
     [JsonPropertyName("verbosity")] public string? Verbosity { get; init; }
 
     /// <summary><c>format</c> (structured output) and whatever else a client sends, passed on as it came.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
 }
 
 /// <summary><c>"auto"</c>, <c>"required"</c>, <c>"none"</c>, or <c>{"type":"function","name":…}</c>.</summary>

@@ -46,7 +46,7 @@ internal sealed record CodexStreamEvent
 
     /// <summary>Fields no translator reads (<c>part</c>, <c>annotation</c>, <c>logprobs</c>, …), kept so
     /// <c>/v1/responses</c> can relay the event whole. The delta fast path leaves it empty.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
 }
 
 internal sealed record CodexResponse
@@ -146,7 +146,7 @@ internal sealed record CodexOutputItem
     public JsonElement Action { get; init; }
 
     /// <summary>Fields of other item types (<c>input</c>, <c>phase</c>, <c>output</c>, …), kept for relaying.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
 }
 
 internal sealed record CodexOutputContent
@@ -158,5 +158,5 @@ internal sealed record CodexOutputContent
     [JsonPropertyName("refusal")] public string? Refusal { get; init; }
 
     /// <summary><c>annotations</c>, <c>logprobs</c>, …, kept for relaying.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
 }

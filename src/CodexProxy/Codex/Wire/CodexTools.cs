@@ -13,7 +13,7 @@ internal abstract record CodexTool;
 /// <c>local_shell</c>, a strict <c>function</c>, …).</summary>
 internal sealed record CodexPassthroughTool : CodexTool
 {
-    [JsonExtensionData] public required Dictionary<string, JsonElement> Fields { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement> Fields { get; set; } = [];
 }
 
 /// <summary><see cref="Parameters"/> is the client's JSON schema, normalised but otherwise kept faithful.</summary>

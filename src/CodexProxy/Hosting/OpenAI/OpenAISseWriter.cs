@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using CodexProxy.OpenAI;
 
@@ -21,6 +22,9 @@ internal abstract class OpenAISseFormat<T>
 
     public void Write(IBufferWriter<byte> body, T item) => WriteEvent(body, EventName(item), writer => WriteData(writer, item));
 
+    /// <summary>Text goes out as UTF-8, not <c>\uXXXX</c>: an event stream is never embedded in HTML.</summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     protected static void WriteEvent(IBufferWriter<byte> body, string? name, Action<Utf8JsonWriter> data)
     {
         if (name is not null)
@@ -31,7 +35,7 @@ internal abstract class OpenAISseFormat<T>
         }
 
         body.Write("data: "u8);
-        using (var writer = new Utf8JsonWriter(body))
+        using (var writer = new Utf8JsonWriter(body, WriterOptions))
         {
             data(writer);
         }
@@ -42,12 +46,16 @@ internal abstract class OpenAISseFormat<T>
 
 /// <summary>
 /// Streams OpenAI events: each event is flushed as it is written, so nothing waits behind the next upstream read;
-/// an SSE comment goes out after <see cref="SseResponseWriter.PingInterval"/> of silence so clients and proxies with
+/// an SSE comment goes out after <see cref="PingInterval"/> of silence so clients and proxies with
 /// read timeouts keep the connection during long reasoning. An exception before the first event propagates (the
 /// caller answers with an HTTP status); after it, the failure is written as the format's error events.
 /// </summary>
-internal sealed class OpenAISseWriter<T>(HttpResponse response, TimeProvider time, ErrorMapper errors, OpenAISseFormat<T> format)
+/// <param name="describe">The failure in OpenAI's words, from the one error mapping.</param>
+internal sealed class OpenAISseWriter<T>(HttpResponse response, TimeProvider time, Func<Exception, OpenAIErrorDetail> describe, OpenAISseFormat<T> format)
 {
+    /// <summary>As for the Anthropic stream.</summary>
+    public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(10);
+
     public bool HasStarted { get; private set; }
 
     /// <summary>The failure reported inside the stream, if any.</summary>
@@ -66,7 +74,7 @@ internal sealed class OpenAISseWriter<T>(HttpResponse response, TimeProvider tim
             catch (Exception e) when (HasStarted && !cancellationToken.IsCancellationRequested)
             {
                 Failure = e;
-                format.WriteFailure(response.BodyWriter, OpenAIErrorResults.Map(errors, e).Detail);
+                format.WriteFailure(response.BodyWriter, describe(e));
                 await response.BodyWriter.FlushAsync(cancellationToken);
                 return;
             }
@@ -99,7 +107,7 @@ internal sealed class OpenAISseWriter<T>(HttpResponse response, TimeProvider tim
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            while (await Task.WhenAny(pending, Task.Delay(SseResponseWriter.PingInterval, time, silence.Token)) != pending)
+            while (await Task.WhenAny(pending, Task.Delay(PingInterval, time, silence.Token)) != pending)
             {
                 response.BodyWriter.Write(": ping\n\n"u8);
                 await response.BodyWriter.FlushAsync(cancellationToken);

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using CodexProxy.Codex;
 using CodexProxy.Configuration;
+using CodexProxy.Hosting.OpenAI;
 using CodexProxy.OpenAI;
 using CodexProxy.Translation.Responses;
 
-namespace CodexProxy.Hosting.OpenAI;
+namespace CodexProxy.Hosting;
 
 /// <summary><c>POST /v1/responses</c>: the Responses API, which the Codex backend speaks already; a checked
 /// pass-through (<see cref="ResponsesRequestMapper"/>) over the same upstream path as <c>/v1/messages</c>.
@@ -18,7 +19,7 @@ internal static class ResponsesEndpoint
     {
         var cancellationToken = http.RequestAborted;
         var errors = new ErrorMapper(time);
-        var writer = new OpenAISseWriter<ResponseStreamEvent>(http.Response, time, errors, new ResponsesSseFormat());
+        var writer = new OpenAISseWriter<ResponseStreamEvent>(http.Response, time, e => OpenAIFailures.Map(errors, e).Detail, new ResponsesSseFormat());
         try
         {
             var request = await RequestBodyReader.ReadAsync(http.Request, OpenAIJsonContext.Default.JsonObject, cancellationToken);
@@ -29,7 +30,7 @@ internal static class ResponsesEndpoint
             if (mapped.Stream)
             {
                 await writer.WriteAsync(events, cancellationToken);
-                ChatCompletionsEndpoint.ReportStreamFailure(http, errors, writer.Failure, logger);
+                OpenAIFailures.ReportStreamFailure(http, errors, writer.Failure, logger);
                 return;
             }
 
@@ -48,7 +49,7 @@ internal static class ResponsesEndpoint
         }
         catch (Exception e) when (!writer.HasStarted && !http.Response.HasStarted)
         {
-            await OpenAIErrorResults.WriteFailureAsync(http.Response, errors, e, logger, cancellationToken);
+            await OpenAIFailures.WriteFailureAsync(http.Response, errors, e, logger, cancellationToken);
         }
     }
 }

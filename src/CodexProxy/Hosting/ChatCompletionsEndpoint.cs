@@ -1,10 +1,11 @@
 using System.Text.Json;
 using CodexProxy.Codex;
 using CodexProxy.Configuration;
+using CodexProxy.Hosting.OpenAI;
 using CodexProxy.OpenAI;
 using CodexProxy.Translation.ChatCompletions;
 
-namespace CodexProxy.Hosting.OpenAI;
+namespace CodexProxy.Hosting;
 
 /// <summary><c>POST /v1/chat/completions</c>: the Chat Completions API over the same upstream path as
 /// <c>/v1/messages</c>, translated both ways by <see cref="ChatRequestMapper"/> and <see cref="ChatStreamTranslator"/>.</summary>
@@ -17,7 +18,7 @@ internal static class ChatCompletionsEndpoint
     {
         var cancellationToken = http.RequestAborted;
         var errors = new ErrorMapper(time);
-        var writer = new OpenAISseWriter<ChatCompletionChunk>(http.Response, time, errors, ChatSseFormat.Instance);
+        var writer = new OpenAISseWriter<ChatCompletionChunk>(http.Response, time, e => OpenAIFailures.Map(errors, e).Detail, ChatSseFormat.Instance);
         try
         {
             var request = await RequestBodyReader.ReadAsync(http.Request, OpenAIJsonContext.Default.ChatCompletionRequest, cancellationToken);
@@ -28,7 +29,7 @@ internal static class ChatCompletionsEndpoint
             if (mapped.Stream)
             {
                 await writer.WriteAsync(chunks, cancellationToken);
-                ReportStreamFailure(http, errors, writer.Failure, logger);
+                OpenAIFailures.ReportStreamFailure(http, errors, writer.Failure, logger);
             }
             else
             {
@@ -43,20 +44,7 @@ internal static class ChatCompletionsEndpoint
         }
         catch (Exception e) when (!writer.HasStarted && !http.Response.HasStarted)
         {
-            await OpenAIErrorResults.WriteFailureAsync(http.Response, errors, e, logger, cancellationToken);
+            await OpenAIFailures.WriteFailureAsync(http.Response, errors, e, logger, cancellationToken);
         }
-    }
-
-    /// <summary>A failure inside a started stream: the status is 200, so the request log names the error type.</summary>
-    internal static void ReportStreamFailure(HttpContext http, ErrorMapper errors, Exception? failure, ILogger logger)
-    {
-        if (failure is null)
-        {
-            return;
-        }
-
-        var error = OpenAIErrorResults.Map(errors, failure).Error;
-        CodexForwarding.Entry(http).StreamError = error.Type;
-        ProxyLog.StreamFailed(logger, error.Type, failure.Message);
     }
 }
