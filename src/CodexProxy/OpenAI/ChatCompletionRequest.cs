@@ -36,7 +36,7 @@ internal sealed record ChatCompletionRequest
     [JsonPropertyName("prompt_cache_key")] public string? PromptCacheKey { get; init; }
 
     /// <summary>Whatever else was sent (<c>temperature</c>, <c>max_tokens</c>, <c>user</c>, …): ignored.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; set; }
 }
 
 internal sealed record ChatStreamOptions
