@@ -48,6 +48,8 @@ internal static class ProxyApp
             options, Environment.GetEnvironmentVariables(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<ICodexCredentials>(services => services.GetRequiredService<AuthComponents>().CreateCredentials());
         builder.Services.AddSingleton<IUpstreamHeadersObserver>(services => services.GetRequiredService<AuthComponents>().Usage);
+        builder.Services.AddSingleton<IRateLimitEventObserver>(services => services.GetRequiredService<AuthComponents>().Usage);
+        builder.Services.AddSingleton<CodexClientState>();
         builder.Services.AddSingleton(CodexClient.CreateHttpClient());
         builder.Services.AddSingleton<CodexClient>();
         builder.Services.AddSingleton(UpstreamRetryPolicy.Default);

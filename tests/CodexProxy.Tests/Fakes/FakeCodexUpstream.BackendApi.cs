@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using ZstdSharp;
 
 namespace CodexProxy.Tests.Fakes;
 
@@ -258,18 +257,5 @@ internal sealed partial class FakeCodexUpstream
         }
 
         return root.ToJsonString();
-    }
-
-    /// <summary>The CLI compresses response-request bodies with zstd (<c>Content-Encoding: zstd</c>); the recorded
-    /// body is the decompressed JSON.</summary>
-    private static byte[] DecodeBody(HttpRequest request, byte[] body)
-    {
-        if (body.Length == 0 || !string.Equals(request.Headers.ContentEncoding, "zstd", StringComparison.OrdinalIgnoreCase))
-        {
-            return body;
-        }
-
-        using var decompressor = new Decompressor();
-        return decompressor.Unwrap(body).ToArray();
     }
 }

@@ -33,8 +33,32 @@ internal sealed record CodexRequest
 
     [JsonPropertyName("text")] public CodexTextOptions? Text { get; init; }
 
-    /// <summary>Fields a client of <c>/v1/responses</c> sent that this record does not model, passed on as they came.</summary>
+    /// <summary>Per-turn identity, as the official CLI sends it. Last on purpose: it changes every turn, and
+    /// everything before it is the cacheable prefix. Filled in by the upstream client just before sending.</summary>
+    [JsonPropertyName("client_metadata")] public CodexClientMetadata? ClientMetadata { get; init; }
+
+    /// <summary>Fields a client of <c>/v1/responses</c> sent that this record does not model, passed on as they came
+    /// (written after every modelled field).</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
+}
+
+/// <summary>The body's <c>client_metadata</c>: flat string values, the turn metadata as a JSON string.</summary>
+internal sealed record CodexClientMetadata
+{
+    [JsonPropertyName("session_id")] public required string SessionId { get; init; }
+
+    [JsonPropertyName("thread_id")] public required string ThreadId { get; init; }
+
+    [JsonPropertyName("turn_id")] public required string TurnId { get; init; }
+
+    /// <summary>The same as <see cref="TurnId"/>: a proxy turn has no parent turn.</summary>
+    [JsonPropertyName("root_turn_id")] public required string RootTurnId { get; init; }
+
+    [JsonPropertyName("x-codex-installation-id")] public required string InstallationId { get; init; }
+
+    [JsonPropertyName("x-codex-window-id")] public required string WindowId { get; init; }
+
+    [JsonPropertyName("x-codex-turn-metadata")] public required string TurnMetadata { get; init; }
 }
 
 internal sealed record CodexReasoning
