@@ -44,9 +44,9 @@ internal sealed record CodexStreamEvent
 
     [JsonPropertyName("message")] public string? Message { get; init; }
 
-    /// <summary>Fields no translator reads (<c>part</c>, <c>annotation</c>, <c>logprobs</c>, …), kept so
-    /// <c>/v1/responses</c> can relay the event whole. The delta fast path leaves it empty.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
+    /// <summary>On <c>response.content_part.*</c> and <c>response.reasoning_summary_part.*</c>; read only to relay
+    /// the event on <c>/v1/responses</c>.</summary>
+    [JsonPropertyName("part")] public CodexOutputContent? Part { get; init; }
 }
 
 internal sealed record CodexResponse
