@@ -68,6 +68,8 @@ internal static class ProxyApp
         }
 
         // No CORS middleware on purpose: browsers must not be able to drive a local proxy holding a ChatGPT login.
+        // The edge guard runs first, so a refused request is never read, logged as served, or checked for a key.
+        app.UseMiddleware<EdgeGuardMiddleware>();
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseMiddleware<ProxyKeyMiddleware>();
         app.MapHealth();
