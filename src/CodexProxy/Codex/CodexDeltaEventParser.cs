@@ -159,5 +159,5 @@ internal sealed class CodexDeltaEventParser
     private static bool IsModelledElsewhere(Utf8JsonReader name) =>
         name.ValueTextEquals("response"u8) || name.ValueTextEquals("item"u8) || name.ValueTextEquals("text"u8)
         || name.ValueTextEquals("arguments"u8) || name.ValueTextEquals("error"u8) || name.ValueTextEquals("code"u8)
-        || name.ValueTextEquals("message"u8);
+        || name.ValueTextEquals("message"u8) || name.ValueTextEquals("part"u8);
 }

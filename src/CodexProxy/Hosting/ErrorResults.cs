@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CodexProxy.Anthropic;
+using CodexProxy.Hosting.OpenAI;
 
 namespace CodexProxy.Hosting;
 
@@ -22,6 +23,13 @@ internal static class ErrorResults
 
     public static async Task WriteAsync(HttpResponse response, ApiError error, CancellationToken cancellationToken)
     {
+        // One classification, two renderings: an OpenAI client gets the same status in OpenAI's words.
+        if (OpenAIClients.Expects(response.HttpContext.Request))
+        {
+            await OpenAIFailures.WriteAsync(response, error, OpenAIFailures.Render(error), cancellationToken);
+            return;
+        }
+
         response.Clear();
         response.StatusCode = error.Status;
         response.ContentType = "application/json";

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using CodexProxy.Codex;
 using CodexProxy.Configuration;
+using CodexProxy.Hosting.OpenAI;
+using CodexProxy.OpenAI;
 using CodexProxy.Translation;
 using CodexProxy.Translation.Request;
 
@@ -74,6 +76,11 @@ internal static class ModelsEndpoint
 
     private static async Task<IResult> ListAsync(HttpContext http, ModelCatalog catalog, ProxyOptions options)
     {
+        if (OpenAIClients.Expects(http.Request))
+        {
+            return TypedResults.Json(OpenAIModelListing.List(await catalog.GetAsync(http.RequestAborted)), OpenAIJsonContext.Default.OpenAIModelList);
+        }
+
         var all = Entries(await catalog.GetAsync(http.RequestAborted), options.Models);
         var query = http.Request.Query;
         var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, 1000) : 20;
@@ -98,6 +105,12 @@ internal static class ModelsEndpoint
     private static async Task GetAsync(HttpContext http, string id, ModelCatalog catalog, ProxyOptions options)
     {
         var snapshot = await catalog.GetAsync(http.RequestAborted);
+        if (OpenAIClients.Expects(http.Request))
+        {
+            await OpenAIModel(http, snapshot, id, options);
+            return;
+        }
+
         var entry = Entries(snapshot, options.Models).FirstOrDefault(e => e.Id.Equals(id, StringComparison.OrdinalIgnoreCase));
         if (entry is null && ModelResolver.IsClaudeName(id))
         {
@@ -113,6 +126,11 @@ internal static class ModelsEndpoint
 
         await TypedResults.Json(entry, ModelsJsonContext.Default.ModelEntry).ExecuteAsync(http);
     }
+
+    private static Task OpenAIModel(HttpContext http, CatalogSnapshot snapshot, string id, ProxyOptions options) =>
+        OpenAIModelListing.Find(snapshot, id, options.Models) is { } model
+            ? TypedResults.Json(model, OpenAIJsonContext.Default.OpenAIModel).ExecuteAsync(http)
+            : ErrorResults.WriteAsync(http.Response, new ApiError(404, "not_found_error", $"The model '{id}' does not exist or you do not have access to it."), http.RequestAborted);
 
     private static int FindIndex(IReadOnlyList<ModelEntry> entries, string id)
     {

@@ -4,6 +4,7 @@ using CodexProxy.Auth;
 using CodexProxy.Codex;
 using CodexProxy.Configuration;
 using CodexProxy.Diagnostics;
+using CodexProxy.Hosting.OpenAI;
 using CodexProxy.Logging;
 using CodexProxy.Translation;
 using CodexProxy.Translation.Request;
@@ -75,6 +76,8 @@ internal static class ProxyApp
         app.MapMessages();
         app.MapCountTokens();
         app.MapModels();
+        app.MapChatCompletions();
+        app.MapResponses();
         app.MapFallback(FallbackEndpoint.Handle);
         return app;
     }

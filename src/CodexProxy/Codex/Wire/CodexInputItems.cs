@@ -9,7 +9,15 @@ namespace CodexProxy.Codex.Wire;
 [JsonDerivedType(typeof(CodexReasoningItem), "reasoning")]
 [JsonDerivedType(typeof(CodexFunctionCallItem), "function_call")]
 [JsonDerivedType(typeof(CodexFunctionCallOutputItem), "function_call_output")]
+[JsonDerivedType(typeof(CodexPassthroughItem))]
 internal abstract record CodexInputItem;
+
+/// <summary>An item a <c>/v1/responses</c> client sent, written back exactly as it came (its own <c>type</c>
+/// included): the Responses API has more item types than this proxy models, and the backend knows them all.</summary>
+internal sealed record CodexPassthroughItem : CodexInputItem
+{
+    [JsonExtensionData] public Dictionary<string, JsonElement> Fields { get; set; } = [];
+}
 
 /// <summary><see cref="Role"/> is <c>user</c>, <c>assistant</c> or <c>developer</c>; never <c>system</c>.</summary>
 internal sealed record CodexMessageItem(

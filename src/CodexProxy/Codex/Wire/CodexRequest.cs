@@ -36,6 +36,10 @@ internal sealed record CodexRequest
     /// <summary>Per-turn identity, as the official CLI sends it. Last on purpose: it changes every turn, and
     /// everything before it is the cacheable prefix. Filled in by the upstream client just before sending.</summary>
     [JsonPropertyName("client_metadata")] public CodexClientMetadata? ClientMetadata { get; init; }
+
+    /// <summary>Fields a client of <c>/v1/responses</c> sent that this record does not model, passed on as they came
+    /// (written after every modelled field).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
 }
 
 /// <summary>The body's <c>client_metadata</c>: flat string values, the turn metadata as a JSON string.</summary>
@@ -69,6 +73,9 @@ internal sealed record CodexReasoning
 internal sealed record CodexTextOptions
 {
     [JsonPropertyName("verbosity")] public string? Verbosity { get; init; }
+
+    /// <summary><c>format</c> (structured output) and whatever else a client sends, passed on as it came.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
 }
 
 /// <summary><c>"auto"</c>, <c>"required"</c>, <c>"none"</c>, or <c>{"type":"function","name":…}</c>.</summary>

@@ -43,6 +43,10 @@ internal sealed record CodexStreamEvent
     [JsonPropertyName("code")] public string? Code { get; init; }
 
     [JsonPropertyName("message")] public string? Message { get; init; }
+
+    /// <summary>On <c>response.content_part.*</c> and <c>response.reasoning_summary_part.*</c>; read only to relay
+    /// the event on <c>/v1/responses</c>.</summary>
+    [JsonPropertyName("part")] public CodexOutputContent? Part { get; init; }
 }
 
 internal sealed record CodexResponse
@@ -137,7 +141,12 @@ internal sealed record CodexOutputItem
     [JsonPropertyName("encrypted_content")] public string? EncryptedContent { get; init; }
 
     /// <summary>Web search action: <c>{"type":"search","query":…}</c>, <c>open_page</c>, <c>find_in_page</c>.</summary>
-    [JsonPropertyName("action")] public JsonElement Action { get; init; }
+    [JsonPropertyName("action")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public JsonElement Action { get; init; }
+
+    /// <summary>Fields of other item types (<c>input</c>, <c>phase</c>, <c>output</c>, …), kept for relaying.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
 }
 
 internal sealed record CodexOutputContent
@@ -147,4 +156,7 @@ internal sealed record CodexOutputContent
     [JsonPropertyName("text")] public string? Text { get; init; }
 
     [JsonPropertyName("refusal")] public string? Refusal { get; init; }
+
+    /// <summary><c>annotations</c>, <c>logprobs</c>, …, kept for relaying.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
 }

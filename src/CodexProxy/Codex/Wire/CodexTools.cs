@@ -6,7 +6,15 @@ namespace CodexProxy.Codex.Wire;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(CodexFunctionTool), "function")]
 [JsonDerivedType(typeof(CodexWebSearchTool), "web_search")]
+[JsonDerivedType(typeof(CodexPassthroughTool))]
 internal abstract record CodexTool;
+
+/// <summary>A tool a <c>/v1/responses</c> client declared, written back exactly as it came (<c>custom</c>,
+/// <c>local_shell</c>, a strict <c>function</c>, …).</summary>
+internal sealed record CodexPassthroughTool : CodexTool
+{
+    [JsonExtensionData] public Dictionary<string, JsonElement> Fields { get; set; } = [];
+}
 
 /// <summary><see cref="Parameters"/> is the client's JSON schema, normalised but otherwise kept faithful.</summary>
 internal sealed record CodexFunctionTool(

@@ -27,11 +27,31 @@ internal static class CodexCliRunner
     public static async Task<CodexCliResult> RunExecAsync(
         string launcher, FakeCodexUpstream fake, string caPemPath, string model, string prompt, CancellationToken cancellationToken)
     {
+        var origin = fake.BaseUrl.GetLeftPart(UriPartial.Authority);
+        return await RunAsync(
+            launcher, Config(model, origin), AuthJson(), new Dictionary<string, string> { ["CODEX_CA_CERTIFICATE"] = caPemPath }, prompt, cancellationToken);
+    }
+
+    /// <summary>Runs <c>codex exec</c> against an OpenAI-compatible Responses endpoint configured as a custom model
+    /// provider (<c>model_providers.&lt;id&gt;</c> with <c>wire_api = "responses"</c>): no ChatGPT login, the key comes from
+    /// <paramref name="apiKey"/> through the provider's <c>env_key</c>.</summary>
+    public static Task<CodexCliResult> RunExecWithProviderAsync(
+        string launcher, Uri baseUrl, string apiKey, string model, string prompt, CancellationToken cancellationToken) =>
+        RunAsync(launcher, ProviderConfig(model, baseUrl), authJson: null, new Dictionary<string, string> { [ProviderKeyVariable] = apiKey }, prompt, cancellationToken);
+
+    /// <summary>The environment variable the custom provider reads its key from.</summary>
+    public const string ProviderKeyVariable = "CHATGPT_CODEX_PROXY_KEY";
+
+    private static async Task<CodexCliResult> RunAsync(
+        string launcher, string config, string? authJson, IReadOnlyDictionary<string, string> environment, string prompt, CancellationToken cancellationToken)
+    {
         var home = Directory.CreateTempSubdirectory("codex-cli-home-").FullName;
         var workDir = Directory.CreateTempSubdirectory("codex-cli-work-").FullName;
-        var origin = fake.BaseUrl.GetLeftPart(UriPartial.Authority);
-        await File.WriteAllTextAsync(Path.Combine(home, "config.toml"), Config(model, origin), cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(home, "auth.json"), AuthJson(), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(home, "config.toml"), config, cancellationToken);
+        if (authJson is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(home, "auth.json"), authJson, cancellationToken);
+        }
 
         var start = new ProcessStartInfo(launcher)
         {
@@ -45,7 +65,11 @@ internal static class CodexCliRunner
 
         start.Environment["CODEX_HOME"] = home;
         start.Environment["HOME"] = home;
-        start.Environment["CODEX_CA_CERTIFICATE"] = caPemPath;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment["TERM"] = "xterm";
         start.Environment["SHELL"] = "/bin/bash";
         start.Environment["TZ"] = "UTC";
@@ -70,6 +94,21 @@ internal static class CodexCliRunner
         cli_auth_credentials_store = "file"
         chatgpt_base_url = "{origin}/backend-api/"
         openai_base_url = "{origin}/backend-api/codex"
+
+        [otel]
+        metrics_exporter = "none"
+
+        """;
+
+    internal static string ProviderConfig(string model, Uri baseUrl) => $"""
+        model = "{model}"
+        model_provider = "chatgpt-codex-proxy"
+
+        [model_providers.chatgpt-codex-proxy]
+        name = "chatgpt-codex-proxy"
+        base_url = "{baseUrl.AbsoluteUri.TrimEnd('/')}"
+        wire_api = "responses"
+        env_key = "{ProviderKeyVariable}"
 
         [otel]
         metrics_exporter = "none"
