@@ -33,7 +33,7 @@ internal static class ModelsEndpoint
         var entries = new List<ModelEntry>();
         foreach (var name in ClaudeNames)
         {
-            var target = ModelResolver.Resolve(name, mapping);
+            var target = ModelResolver.Resolve(name, mapping, catalog);
             var window = catalog.Find(target.Slug)?.ContextWindow ?? ModelCatalog.DefaultContextWindow;
             var effort = target.Effort is null ? string.Empty : $" ({target.Effort})";
             entries.Add(new ModelEntry(name, $"{name} → {target.Slug}{effort}", CreatedAt, window) { MapsTo = target.Slug, Effort = target.Effort });
@@ -77,7 +77,7 @@ internal static class ModelsEndpoint
         if (entry is null && ModelResolver.IsClaudeName(id))
         {
             // Any Claude name resolves (e.g. a dated or [1m] variant): describe what it maps to.
-            var target = ModelResolver.Resolve(id, options.Models);
+            var target = ModelResolver.Resolve(id, options.Models, snapshot);
             var window = snapshot.Find(target.Slug)?.ContextWindow ?? ModelCatalog.DefaultContextWindow;
             entry = new ModelEntry(id, $"{id} → {target.Slug}", CreatedAt, window) { MapsTo = target.Slug, Effort = target.Effort };
         }

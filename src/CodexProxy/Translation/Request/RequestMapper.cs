@@ -7,7 +7,8 @@ namespace CodexProxy.Translation.Request;
 
 /// <summary>Per-call facts the mapper needs besides the body.</summary>
 /// <param name="SessionId">The <c>X-Claude-Code-Session-Id</c> header, if present.</param>
-internal sealed record RequestContext(string? SessionId, ModelMappingOptions Models);
+/// <param name="Catalog">The model catalogue (live or built-in) the request is shaped by.</param>
+internal sealed record RequestContext(string? SessionId, ModelMappingOptions Models, CatalogSnapshot? Catalog = null);
 
 /// <summary>The Codex request plus what the response side needs to map names back.</summary>
 internal sealed record MappedRequest(CodexRequest Body, string RequestedModel, ToolNameMap ToolNames);
@@ -37,7 +38,7 @@ internal static class RequestMapper
         RejectNullEntries(messages, "messages");
         RejectNullEntries(request.Tools, "tools");
 
-        var model = ModelResolver.Resolve(request.Model, context.Models);
+        var model = ModelResolver.Resolve(request.Model, context.Models, context.Catalog);
         var toolNames = new ToolNameMap(CollectToolNames(request.Tools, messages));
         var instructions = InstructionsBuilder.Build(request.System);
         var input = InputMapper.ToInputItems(messages, toolNames);

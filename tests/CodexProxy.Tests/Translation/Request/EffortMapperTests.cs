@@ -58,11 +58,11 @@ public sealed class EffortMapperTests
     }
 
     [Fact]
-    public void TableEffort_ForOpus_WinsAndIsSentEvenWithoutThinking()
+    public void Opus_HasNoTableEffort_SoTheClientsEffortIsSent()
     {
         var mapped = Map("""{"model":"claude-opus-4-8","messages":[{"role":"user","content":"q"}],"output_config":{"effort":"low"}}""");
 
-        Assert.Equal("high", mapped.Body.Reasoning?.Effort);
+        Assert.Equal("low", mapped.Body.Reasoning?.Effort);
         Assert.Null(mapped.Body.Reasoning?.Summary);
     }
 
