@@ -11,6 +11,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 if [ ! -x tests/claude-code/node_modules/.bin/claude ]; then
   (cd tests/claude-code && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The pinned official Codex CLI whose requests the capture tests compare with the golden files.
+if [ ! -x tests/codex-cli/node_modules/.bin/codex ]; then
+  (cd tests/codex-cli && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 results="$root/.build/test-results"
 rm -rf "$results"

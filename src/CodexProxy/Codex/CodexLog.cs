@@ -3,8 +3,8 @@ namespace CodexProxy.Codex;
 /// <summary>Upstream pipeline log messages. Never pass tokens, headers or prompt bodies here.</summary>
 internal static partial class CodexLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream attempt failed ({Reason}); retry {Retry} of {MaxRetries} in {DelayMs} ms")]
-    public static partial void Retrying(ILogger logger, int retry, int maxRetries, long delayMs, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream attempt failed ({Kind}: {Reason}); retry {Retry} of {MaxRetries} in {DelayMs} ms")]
+    public static partial void Retrying(ILogger logger, int retry, int maxRetries, long delayMs, UpstreamFailureKind kind, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The backend rejected replayed reasoning (invalid_encrypted_content); retrying without {Count} reasoning item(s)")]
     public static partial void DroppingReasoning(ILogger logger, int count);

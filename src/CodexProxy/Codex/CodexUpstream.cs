@@ -8,8 +8,9 @@ namespace CodexProxy.Codex;
 
 /// <summary>
 /// The upstream call pipeline: opens the Codex stream, retries what <see cref="UpstreamRetryPolicy"/> allows before
-/// any output, recovers once from <c>invalid_encrypted_content</c> by dropping replayed reasoning, and then hands
-/// the events through unchanged. Cancelling the enumeration aborts the upstream request immediately.
+/// any output, recovers once from <c>invalid_encrypted_content</c> by dropping replayed reasoning (both decided by
+/// <see cref="UpstreamFailureClassifier"/>), and then hands the events through unchanged. Cancelling the enumeration
+/// aborts the upstream request immediately.
 /// </summary>
 internal sealed class CodexUpstream(
     CodexClient client,
@@ -19,6 +20,8 @@ internal sealed class CodexUpstream(
     ActivityGauges gauges,
     ILogger<CodexUpstream> logger)
 {
+    private readonly UpstreamFailureClassifier _classifier = new(time);
+
     public async IAsyncEnumerable<CodexStreamEvent> StreamAsync(
         CodexRequest request,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -51,7 +54,7 @@ internal sealed class CodexUpstream(
                 await attempt.ReadPreambleAsync();
                 return attempt;
             }
-            catch (Exception failure)
+            catch (Exception exception)
             {
                 // Disposed on every path, cancellation included: a client that leaves during the preamble must not
                 // leave the response (and its idle watch) behind.
@@ -65,7 +68,12 @@ internal sealed class CodexUpstream(
                     throw;
                 }
 
-                if (!reasoningDropped && UpstreamRetryPolicy.IsInvalidEncryptedContent(failure) && WithoutReasoning(request) is { } stripped)
+                if (_classifier.Classify(exception) is not { } failure)
+                {
+                    throw;
+                }
+
+                if (!reasoningDropped && failure.Kind == UpstreamFailureKind.InvalidEncryptedContent && WithoutReasoning(request) is { } stripped)
                 {
                     CodexLog.DroppingReasoning(logger, request.Input.Count - stripped.Input.Count);
                     request = stripped;
@@ -75,12 +83,12 @@ internal sealed class CodexUpstream(
 
                 if (!policy.ShouldRetry(failure, retries))
                 {
-                    ExceptionDispatchInfo.Throw(failure);
+                    ExceptionDispatchInfo.Throw(exception);
                 }
 
                 var delay = policy.DelayBefore(retries);
                 retries++;
-                CodexLog.Retrying(logger, retries, policy.MaxRetries, (long)delay.TotalMilliseconds, failure.Message);
+                CodexLog.Retrying(logger, retries, policy.MaxRetries, (long)delay.TotalMilliseconds, failure.Kind, failure.Message);
                 await Task.Delay(delay, time, cancellationToken);
             }
         }

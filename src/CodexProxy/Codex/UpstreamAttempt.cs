@@ -28,7 +28,7 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
 
     public IAsyncEnumerator<CodexStreamEvent> Events { get; }
 
-    /// <summary>Events before the first output, plus the first output event (or non-retryable failure) itself.</summary>
+    /// <summary>Events before the first output, plus the first output event itself.</summary>
     public List<CodexStreamEvent> Preamble { get; } = [];
 
     public static async Task<UpstreamAttempt> OpenAsync(
@@ -57,15 +57,15 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads until the first event that carries output. A retryable failure before it is thrown;
-    /// a clean end before it is reported as truncation (the connection closed early, as good as a reset).</summary>
+    /// <summary>Reads until the first event that carries output. A failure event before it is thrown, so the caller
+    /// can classify it and retry or answer with a status; a clean end before it is reported as truncation (the
+    /// connection closed early, as good as a reset).</summary>
     public async Task ReadPreambleAsync()
     {
         while (await Events.MoveNextAsync())
         {
             var codexEvent = Events.Current;
-            if (FailureOf(codexEvent) is { } error
-                && (UpstreamRetryPolicy.IsTransient(error) || error.Code == "invalid_encrypted_content"))
+            if (UpstreamFailureClassifier.ErrorOf(codexEvent) is { } error)
             {
                 throw new UpstreamStreamException(error);
             }
@@ -79,13 +79,6 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
 
         throw UpstreamStreamException.Truncated();
     }
-
-    private static CodexError? FailureOf(CodexStreamEvent codexEvent) => codexEvent.Type switch
-    {
-        "response.failed" => codexEvent.Response?.Error ?? new CodexError { Code = "response_failed" },
-        "error" => codexEvent.Error ?? new CodexError { Code = codexEvent.Code, Message = codexEvent.Message },
-        _ => null,
-    };
 
     public async ValueTask DisposeAsync()
     {

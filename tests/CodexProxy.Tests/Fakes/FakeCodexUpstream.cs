@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -16,7 +17,7 @@ namespace CodexProxy.Tests.Fakes;
 /// records every request, validates it like the real backend, and answers from a queue of scenarios
 /// (then from <see cref="Responder"/>). Give <see cref="BaseUrl"/> to the proxy as its Codex base URL.
 /// </summary>
-internal sealed class FakeCodexUpstream : IAsyncDisposable
+internal sealed partial class FakeCodexUpstream : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly Queue<UpstreamScenario> _scenarios = new();
@@ -84,13 +85,27 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeCodexUpstream> StartAsync(CancellationToken cancellationToken)
+    /// <param name="serverCertificate">When given, the fake serves HTTPS with it and also answers the
+    /// <c>/backend-api/...</c> routes the official Codex CLI calls (see <c>FakeCodexUpstream.BackendApi.cs</c>).</param>
+    public static async Task<FakeCodexUpstream> StartAsync(CancellationToken cancellationToken, X509Certificate2? serverCertificate = null)
     {
         var fake = new FakeCodexUpstream();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (serverCertificate is not null)
+            {
+                listen.UseHttps(serverCertificate);
+            }
+        }));
         var app = builder.Build();
+        if (serverCertificate is not null)
+        {
+            fake.MapBackendApi(app);
+        }
+
         app.MapPost("/codex/responses", fake.HandleAsync);
         app.MapGet("/codex/models", (HttpRequest request) =>
         {
@@ -187,7 +202,7 @@ internal sealed class FakeCodexUpstream : IAsyncDisposable
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
-        var body = buffer.ToArray();
+        var body = DecodeBody(request, buffer.ToArray());
         JsonElement? json = null;
         try
         {

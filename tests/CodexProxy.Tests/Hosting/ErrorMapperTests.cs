@@ -8,112 +8,69 @@ using Xunit;
 
 namespace CodexProxy.Tests.Hosting;
 
+/// <summary>What the mapping point adds to the classifier (whose table is <c>UpstreamFailureClassifierTests</c>): the
+/// Anthropic error with its retry hints, redaction of every message, and the proxy's own failures.</summary>
 public sealed class ErrorMapperTests
 {
+    private const string Jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJsZWFrIn0.c2lnbmF0dXJlLXZhbHVl";
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly ErrorMapper _mapper = new(new FakeTimeProvider(Now) { });
+    private readonly ErrorMapper _mapper = new(new FakeTimeProvider(Now));
 
-    [Theory]
-    [InlineData(401, "{\"detail\":\"Unauthorized\"}", 401, "authentication_error")]
-    [InlineData(403, "{\"detail\":\"Forbidden\"}", 403, "permission_error")]
-    [InlineData(404, "{\"detail\":\"Not Found\"}", 404, "not_found_error")]
-    [InlineData(400, "{\"detail\":\"Instructions are required\"}", 400, "invalid_request_error")]
-    [InlineData(429, "{\"error\":{\"type\":\"rate_limit_exceeded\",\"message\":\"slow down\"}}", 429, "rate_limit_error")]
-    [InlineData(500, "oops", 500, "api_error")]
-    [InlineData(502, "", 500, "api_error")]
-    [InlineData(503, "{\"error\":{\"code\":\"server_is_overloaded\"}}", 529, "overloaded_error")]
-    public void UpstreamStatus_MapsToAnthropicStatusAndType(int upstream, string body, int status, string type)
+    [Fact]
+    public void UsageLimit_CarriesRetryAfterSecondsAndStopsRetries()
     {
-        var error = _mapper.Map(new UpstreamHttpException(upstream, body, null));
+        var error = _mapper.Map(new UpstreamHttpException(429, """{"error":{"type":"usage_limit_reached","resets_in_seconds":90}}""", null));
 
-        Assert.Equal(status, error.Status);
-        Assert.Equal(type, error.Type);
+        Assert.Equal((429, "rate_limit_error", 90L, false), (error.Status, error.Type, error.RetryAfterSeconds, error.ShouldRetry));
     }
 
     [Fact]
-    public void Upstream400_KeepsUpstreamMessage()
+    public void Overloaded_LeavesTheRetryToClaudeCode()
     {
-        var error = _mapper.Map(new UpstreamHttpException(400, "{\"detail\":\"The 'gpt-5.3-codex' model is not supported\"}", null));
+        var error = _mapper.Map(new UpstreamStreamException(new CodexError { Code = "server_is_overloaded" }));
 
-        Assert.Equal("The 'gpt-5.3-codex' model is not supported", error.Message);
-    }
-
-    [Fact]
-    public void UsageLimit_SaysWhenItResetsAndStopsRetries()
-    {
-        var resetsAt = Now.AddHours(2).AddMinutes(13).ToUnixTimeSeconds();
-        var body = $"{{\"error\":{{\"type\":\"usage_limit_reached\",\"message\":\"The usage limit has been reached\",\"plan_type\":\"plus\",\"resets_at\":{resetsAt}}}}}";
-
-        var error = _mapper.Map(new UpstreamHttpException(429, body, null));
-
-        Assert.Equal(429, error.Status);
-        Assert.Equal("rate_limit_error", error.Type);
-        Assert.Equal(2 * 3600 + 13 * 60, error.RetryAfterSeconds);
-        Assert.False(error.ShouldRetry);
-        Assert.Contains("ChatGPT plus usage limit", error.Message, StringComparison.Ordinal);
-        Assert.Contains("2026-12-01 14:13", error.Message, StringComparison.Ordinal);
-        Assert.Contains("in 2 h 13 min", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void UsageLimit_WithOnlyResetsInSeconds_UsesIt()
-    {
-        var error = _mapper.Map(new UpstreamHttpException(429,
-            "{\"error\":{\"type\":\"usage_limit_reached\",\"resets_in_seconds\":90}}", null));
-
-        Assert.Equal(90, error.RetryAfterSeconds);
-        Assert.Contains("in 1 min", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void UsageLimitReportedAs404_IsStillA429()
-    {
-        var error = _mapper.Map(new UpstreamHttpException(404, "{\"error\":{\"type\":\"usage_limit_reached\"}}", null));
-
-        Assert.Equal(429, error.Status);
-    }
-
-    [Fact]
-    public void CloudflareBlock_IsAPermissionErrorInPlainWords()
-    {
-        var error = _mapper.Map(new UpstreamHttpException(403, "<html><title>Attention Required! | Cloudflare</title> blocked</html>", null));
-
-        Assert.Equal("permission_error", error.Type);
-        Assert.Contains("Cloudflare", error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("context_length_exceeded", 400, "invalid_request_error")]
-    [InlineData("usage_limit_reached", 429, "rate_limit_error")]
-    [InlineData("rate_limit_exceeded", 429, "rate_limit_error")]
-    [InlineData("server_is_overloaded", 529, "overloaded_error")]
-    [InlineData("cyber_policy", 400, "invalid_request_error")]
-    [InlineData("something_new", 500, "api_error")]
-    public void StreamFailure_MapsByCode(string code, int status, string type)
-    {
-        var error = _mapper.Map(new UpstreamStreamException(new CodexError { Code = code, Message = "m" }));
-
-        Assert.Equal(status, error.Status);
-        Assert.Equal(type, error.Type);
+        Assert.Equal((529, "overloaded_error", null, null), (error.Status, error.Type, error.RetryAfterSeconds, error.ShouldRetry));
+        Assert.StartsWith("Selected model is at capacity", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ContextOverflow_SaysPromptIsTooLongSoClaudeCodeCompacts()
     {
-        var error = _mapper.Map(new UpstreamStreamException(new CodexError { Code = "context_length_exceeded", Message = "Your input exceeds the context window" }));
+        var error = _mapper.Map(new UpstreamHttpException(400, """{"error":{"code":"context_length_exceeded","message":"Your input exceeds the context window"}}""", null));
 
-        Assert.StartsWith("prompt is too long", error.Message, StringComparison.Ordinal);
+        Assert.Equal((400, "invalid_request_error"), (error.Status, error.Type));
+        Assert.StartsWith("prompt is too long: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void NotLoggedIn_Is401WithoutRetry()
+    public void UpstreamText_IsRedactedBeforeItReachesTheClient()
     {
-        var error = _mapper.Map(NotLoggedInException.NoTokens());
+        var error = _mapper.Map(new UpstreamHttpException(400, $$"""{"detail":"bad header Authorization: Bearer {{Jwt}}"}""", null));
 
-        Assert.Equal(401, error.Status);
-        Assert.Equal("authentication_error", error.Type);
-        Assert.False(error.ShouldRetry);
-        Assert.Contains("chatgpt-codex-proxy login", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Jwt, error.Message, StringComparison.Ordinal);
+        Assert.Contains("[REDACTED]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoginFailureText_IsRedactedToo()
+    {
+        var error = _mapper.Map(new NotLoggedInException($"Your ChatGPT login could not be refreshed (refresh_token={Jwt})."));
+
+        Assert.Equal((401, "authentication_error", false), (error.Status, error.Type, error.ShouldRetry));
+        Assert.DoesNotContain(Jwt, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AuthServerErrorText_NeverReachesTheClient()
+    {
+        const string RefreshToken = "rt_opaque_value_without_a_shape";
+        var refresh = new OAuthException($"Could not refresh the login (invalid_grant: token {RefreshToken} is unknown).", permanent: false, "invalid_grant");
+
+        var error = _mapper.Map(new AuthServerUnavailableException($"Could not refresh the ChatGPT login: {refresh.Message}", refresh));
+
+        Assert.Equal((500, "api_error"), (error.Status, error.Type));
+        Assert.DoesNotContain(RefreshToken, error.Message, StringComparison.Ordinal);
+        Assert.Contains("invalid_grant", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

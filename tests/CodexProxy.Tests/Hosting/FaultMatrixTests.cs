@@ -15,8 +15,10 @@ public sealed class FaultMatrixTests
     [InlineData(404, """{"detail":"Not Found"}""", 404, "not_found_error", 1)]
     [InlineData(429, """{"error":{"type":"usage_limit_reached","message":"The usage limit has been reached","plan_type":"plus","resets_in_seconds":600}}""", 429, "rate_limit_error", 1)]
     [InlineData(429, """{"error":{"type":"rate_limit_error","code":"rate_limit_exceeded","message":"Slow down"}}""", 429, "rate_limit_error", 1)]
-    [InlineData(500, """{"detail":"boom"}""", 500, "api_error", 1)]
+    [InlineData(500, """{"detail":"boom"}""", 500, "api_error", 4)]
     [InlineData(503, """{"detail":"busy"}""", 529, "overloaded_error", 4)]
+    [InlineData(503, """{"error":{"code":"server_is_overloaded","message":"busy"}}""", 529, "overloaded_error", 1)]
+    [InlineData(503, """{"error":{"code":"slow_down"}}""", 529, "overloaded_error", 1)]
     [InlineData(502, "<html>bad gateway</html>", 500, "api_error", 4)]
     [InlineData(504, "<html>gateway timeout</html>", 500, "api_error", 4)]
     public async Task UpstreamStatus_MapsToAnthropicErrorWithRetriesOnlyWhereAllowed(
@@ -50,13 +52,27 @@ public sealed class FaultMatrixTests
     }
 
     [Fact]
+    public async Task RateLimit429_IsNotRetriedAndPassesOnTheWaitTheBackendNamed()
+    {
+        await using var proxy = await ProxyHarness.StartAsync();
+        proxy.Script = (http, _) => WriteErrorAsync(http, 429,
+            """{"error":{"type":"rate_limit_exceeded","code":"rate_limit_exceeded","message":"Rate limit reached. Please try again in 20s."}}""");
+
+        using var response = await proxy.Client.SendAsync(ProxyRequests.Post(ProxyRequests.Body(true)), TestContext.Current.CancellationToken);
+
+        Assert.Equal(429, (int)response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(20), response.Headers.RetryAfter?.Delta);
+        Assert.Equal(1, proxy.Upstream.Attempts);
+    }
+
+    [Fact]
     public async Task TransientFailures_ThenSuccess_AreInvisibleToTheClient()
     {
         await using var proxy = await ProxyHarness.StartAsync();
         proxy.Script = (http, attempt) => attempt switch
         {
             1 => WriteErrorAsync(http, 503, "{}"),
-            2 => WriteSseAsync(http, Created, Failed("server_is_overloaded")),
+            2 => WriteSseAsync(http, Created, Failed("server_error")),
             _ => WriteSseAsync(http, TextTurn("recovered")),
         };
 
@@ -69,7 +85,7 @@ public sealed class FaultMatrixTests
     }
 
     [Theory]
-    [InlineData("server_is_overloaded", 529, "overloaded_error", 4)]
+    [InlineData("server_is_overloaded", 529, "overloaded_error", 1)]
     [InlineData("server_error", 500, "api_error", 4)]
     [InlineData("context_length_exceeded", 400, "invalid_request_error", 1)]
     [InlineData("usage_limit_reached", 429, "rate_limit_error", 1)]
@@ -87,7 +103,7 @@ public sealed class FaultMatrixTests
         Assert.Equal(attempts, proxy.Upstream.Attempts);
         if (code == "context_length_exceeded")
         {
-            Assert.Contains("prompt is too long", body, StringComparison.Ordinal);
+            Assert.Contains("\"message\":\"prompt is too long: ", body, StringComparison.Ordinal);
         }
     }
 

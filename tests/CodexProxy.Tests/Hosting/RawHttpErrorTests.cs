@@ -1,6 +1,13 @@
 using System.Net;
 using System.Text.Json;
+using CodexProxy.Codex;
 using CodexProxy.Tests.Fakes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace CodexProxy.Tests.Hosting;
@@ -16,7 +23,7 @@ public sealed class RawHttpErrorTests
         { "BadRequest", 400, "invalid_request_error", "The 'gpt-9' model is not supported when using Codex with a ChatGPT account." },
         { nameof(UpstreamErrors.InvalidEncryptedContent), 400, "invalid_request_error", "could not be verified" },
         { nameof(UpstreamErrors.NotFound), 404, "not_found_error", "Not Found" },
-        { nameof(UpstreamErrors.Overloaded), 529, "overloaded_error", "overloaded" },
+        { nameof(UpstreamErrors.Overloaded), 529, "overloaded_error", "at capacity" },
         { nameof(UpstreamErrors.ServerError), 500, "api_error", "error occurred" },
     };
 
@@ -39,7 +46,7 @@ public sealed class RawHttpErrorTests
         };
         // A 401 is retried once after credential recovery; answer both attempts the same way.
         fake.Enqueue(scenario, scenario);
-        // The proxy retries a 503 (up to 3 times) before answering; every attempt gets the same error.
+        // The proxy retries a 5xx (up to 4 times) before answering; every attempt gets the same error.
         fake.Responder = _ => scenario;
         // The 401 triggers one refresh; the fake OAuth server does not know the fixture's refresh token, so the
         // refresh fails for good and the user is told to log in again.
@@ -102,6 +109,53 @@ public sealed class RawHttpErrorTests
         Assert.Equal("false", error.ShouldRetry);
         Assert.Contains("login", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(fake.Requests);
+    }
+
+    [Theory]
+    [InlineData(400, 401, "authentication_error")]
+    [InlineData(401, 401, "authentication_error")]
+    [InlineData(500, 500, "api_error")]
+    public async Task FailedRefresh_WhoseErrorEchoesTheRefreshToken_NeverShowsItToTheClient(int authStatus, int status, string type)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeCodexUpstream.StartAsync(ct);
+        fake.Responder = _ => UpstreamErrors.Unauthorized();
+        await using var auth = await StartEchoingAuthServerAsync(authStatus, ct);
+        await using var proxy = await ProxyFixture.StartAsync(fake.BaseUrl, authBaseUrl: auth.Urls.Select(u => new Uri(u)).First(),
+            configure: b => b.Services.Replace(ServiceDescriptor.Singleton(new UpstreamRetryPolicy(1, TimeSpan.FromMilliseconds(1)))),
+            cancellationToken: ct);
+
+        using var response = await RawHttpStreamingTests.PostAsync(proxy, AnthropicRequests.Text("hi", stream: true), ct);
+        await response.Content.LoadIntoBufferAsync(ct);
+
+        await AssertErrorAsync(response, status, type, ct);
+        Assert.DoesNotContain(ProxyFixture.RefreshToken, await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.True(auth.Services.GetRequiredService<EchoCount>().Value > 0, "the refresh reached the auth server");
+    }
+
+    /// <summary>An auth server whose every refresh error repeats the refresh token it was sent, in plain words.</summary>
+    private static async Task<WebApplication> StartEchoingAuthServerAsync(int status, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddSingleton<EchoCount>();
+        var app = builder.Build();
+        app.MapPost("/oauth/token", async (HttpContext http, EchoCount count) =>
+        {
+            using var sent = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            var token = sent.RootElement.TryGetProperty("refresh_token", out var t) ? t.GetString() : "";
+            Interlocked.Increment(ref count.Value);
+            var code = status == 500 ? "server_error" : "invalid_grant";
+            return Results.Text($$"""{"error":"{{code}}","error_description":"Refresh token {{token}} is not valid"}""", "application/json", statusCode: status);
+        });
+        await app.StartAsync(ct);
+        return app;
+    }
+
+    private sealed class EchoCount
+    {
+        public int Value;
     }
 
     private static async Task<(string Message, string? ShouldRetry, long? RetryAfter)> AssertErrorAsync(

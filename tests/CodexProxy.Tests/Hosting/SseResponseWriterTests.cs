@@ -73,13 +73,13 @@ public sealed class SseResponseWriterTests : IDisposable
         var writer = NewWriter();
 
         await writer.WriteAsync(Failing(
-            new UpstreamStreamException(new CodexError { Code = "server_is_overloaded", Message = "Selected model is at capacity." }),
+            new UpstreamStreamException(new CodexError { Code = "server_is_overloaded", Message = "Our servers are busy." }),
             new MessageStartEvent(StartMessage),
             new ContentBlockStartEvent(0, new TextBlock("")),
             new ContentBlockDeltaEvent(0, new TextDelta("par"))), TestContext.Current.CancellationToken);
 
         var last = Output.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)[^1];
-        Assert.Equal("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Selected model is at capacity.\"}}", last);
+        Assert.Equal($"event: error\ndata: {{\"type\":\"error\",\"error\":{{\"type\":\"overloaded_error\",\"message\":\"{UpstreamFailureClassifier.AtCapacityMessage}\"}}}}", last);
     }
 
     [Fact]

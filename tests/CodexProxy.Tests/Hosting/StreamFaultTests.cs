@@ -100,6 +100,19 @@ public sealed class StreamFaultTests
     }
 
     [Fact]
+    public async Task ContextOverflowAfterOutput_IsAPromptTooLongErrorEvent()
+    {
+        await using var proxy = await ProxyHarness.StartAsync();
+        proxy.Script = (http, _) => WriteSseAsync(http, [.. Opening, Failed("context_length_exceeded")]);
+
+        var (status, _, body) = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(true));
+
+        Assert.Equal(200, status);
+        Assert.Contains("""{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: failed: context_length_exceeded"}}""",
+            body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ResponseIncomplete_IsANormalEndWithMaxTokens()
     {
         await using var proxy = await ProxyHarness.StartAsync();

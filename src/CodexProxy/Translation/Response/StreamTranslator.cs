@@ -18,7 +18,6 @@ internal sealed record StreamTranslationContext(string MessageId, string Request
 internal static class StreamTranslator
 {
     private static readonly MessageStopEvent MessageStop = new();
-    private static readonly CodexError GenericFailure = new() { Code = "response_failed", Message = "The Codex response failed." };
 
     public static async IAsyncEnumerable<StreamEvent> TranslateAsync(
         IAsyncEnumerable<CodexStreamEvent> upstream,
@@ -32,6 +31,12 @@ internal static class StreamTranslator
 
         await foreach (var codexEvent in upstream.WithCancellation(cancellationToken))
         {
+            // What failure an event carries is decided once, upstream; here it only ends the stream.
+            if (UpstreamFailureClassifier.ErrorOf(codexEvent) is { } failure)
+            {
+                throw new UpstreamStreamException(failure);
+            }
+
             switch (codexEvent.Type)
             {
                 case "response.created":
@@ -44,10 +49,6 @@ internal static class StreamTranslator
                     Finish(blocks, output, codexEvent.Response, codexEvent.Response?.IncompleteDetails?.Reason);
                     finished = true;
                     break;
-                case "response.failed":
-                    throw new UpstreamStreamException(codexEvent.Response?.Error ?? GenericFailure);
-                case "error":
-                    throw new UpstreamStreamException(codexEvent.Error ?? FlatError(codexEvent));
                 default:
                     blocks.Handle(codexEvent);
                     break;
@@ -82,11 +83,6 @@ internal static class StreamTranslator
         output.Add(new MessageDeltaEvent(new MessageDelta(stopReason), UsageMapper.ToAnthropic(response?.Usage)));
         output.Add(MessageStop);
     }
-
-    private static CodexError FlatError(CodexStreamEvent codexEvent) =>
-        codexEvent.Code is null && codexEvent.Message is null
-            ? new CodexError { Code = "stream_error", Message = "The Codex stream reported an error." }
-            : new CodexError { Code = codexEvent.Code, Message = codexEvent.Message };
 
     private static MessageStartEvent MessageStart(StreamTranslationContext context) => new(new AnthropicMessage
     {

@@ -1,24 +1,22 @@
 using System.Text.Json;
-using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
 
-namespace CodexProxy.Hosting;
+namespace CodexProxy.Codex;
 
 /// <summary>
 /// What an upstream error body says. Bodies come as <c>{"detail":"…"}</c>, <c>{"error":{…}}</c>, or HTML
 /// (Cloudflare); parsing is lenient because any of them may appear with any status.
 /// </summary>
-internal sealed record UpstreamErrorBody(string? Message, CodexError? Error, bool IsCloudflareBlock)
+/// <param name="Message">The human-readable part, if any (HTML pages have none).</param>
+/// <param name="Error">The structured error object, if the body had one.</param>
+/// <param name="Text">The raw body, for the few conditions only its text reveals.</param>
+/// <param name="IsCloudflareBlock">A non-JSON page from Cloudflare (a region or bot block).</param>
+internal sealed record UpstreamErrorBody(string? Message, CodexError? Error, string Text, bool IsCloudflareBlock = false)
 {
-    public bool IsUsageLimit => Error?.Type is "usage_limit_reached" or "usage_not_included"
-        || Error?.Code is "usage_limit_reached" or "usage_not_included";
+    private const int MaxRelayedChars = 500;
 
-    public bool IsOverloaded => Error?.Code is "server_is_overloaded" or "slow_down";
-
-    public bool IsContextOverflow =>
-        Error?.Code == "context_length_exceeded"
-        || Message?.Contains("context length", StringComparison.OrdinalIgnoreCase) == true
-        || Message?.Contains("context window", StringComparison.OrdinalIgnoreCase) == true;
+    /// <summary>The error's <c>code</c>, else its <c>type</c>: the backend fills one or the other.</summary>
+    public string? Code => Error?.Code ?? Error?.Type;
 
     public static UpstreamErrorBody Parse(string body)
     {
@@ -36,7 +34,7 @@ internal sealed record UpstreamErrorBody(string? Message, CodexError? Error, boo
                 }
 
                 var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-                return new UpstreamErrorBody(error?.Message ?? detail ?? error?.Code, error, false);
+                return new UpstreamErrorBody(error?.Message ?? detail ?? error?.Code, error, body);
             }
             catch (JsonException)
             {
@@ -46,6 +44,6 @@ internal sealed record UpstreamErrorBody(string? Message, CodexError? Error, boo
 
         var isCloudflare = body.Contains("cloudflare", StringComparison.OrdinalIgnoreCase);
         var text = trimmed.Length == 0 || trimmed.StartsWith("<") ? null : body.Trim();
-        return new UpstreamErrorBody(text is { Length: > 500 } ? text[..500] : text, null, isCloudflare);
+        return new UpstreamErrorBody(text is { Length: > MaxRelayedChars } ? text[..MaxRelayedChars] : text, null, body, isCloudflare);
     }
 }
