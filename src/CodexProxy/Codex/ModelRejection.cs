@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CodexProxy.Logging;
 
 namespace CodexProxy.Codex;
@@ -18,7 +17,10 @@ internal static class ModelRejection
     {
         ArgumentNullException.ThrowIfNull(slug);
         ArgumentNullException.ThrowIfNull(catalog);
-        if (status is not (400 or 404) || BackendText(body ?? string.Empty) is not { Length: > 0 } text || !IsAboutTheModel(text, slug))
+        // Parsed like every other upstream error; usage limits (sometimes sent as 404) are never about the model.
+        var parsed = UpstreamErrorBody.Parse(body ?? string.Empty);
+        if (status is not (400 or 404) || parsed.Message is not { Length: > 0 } text || !IsAboutTheModel(text, slug)
+            || parsed.Code?.Contains("usage", StringComparison.OrdinalIgnoreCase) == true)
         {
             return null;
         }
@@ -42,35 +44,5 @@ internal static class ModelRejection
 
         return (text.Contains(slug, StringComparison.OrdinalIgnoreCase) || text.Contains("model", StringComparison.OrdinalIgnoreCase))
             && RefusalWords.Any(word => text.Contains(word, StringComparison.OrdinalIgnoreCase));
-    }
-
-    /// <summary><c>{"detail":"…"}</c>, <c>{"error":{"message":"…"}}</c>, or short plain text; never HTML.</summary>
-    private static string? BackendText(string body)
-    {
-        var trimmed = body.Trim();
-        if (trimmed.StartsWith('{'))
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(trimmed);
-                var root = document.RootElement;
-                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String)
-                {
-                    return detail.GetString();
-                }
-
-                return root.ValueKind == JsonValueKind.Object
-                    && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
-                    && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
-                    ? message.GetString()
-                    : null;
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-
-        return trimmed.StartsWith('<') || trimmed.Length > 500 ? null : trimmed;
     }
 }

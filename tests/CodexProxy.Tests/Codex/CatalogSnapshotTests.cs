@@ -1,5 +1,7 @@
+using System.Text.Json;
 using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
+using CodexProxy.Tests.Codex.CodexCli;
 using Xunit;
 
 namespace CodexProxy.Tests.Codex;
@@ -23,6 +25,16 @@ public sealed class CatalogSnapshotTests
         Assert.Equal((false, "medium", "gpt-6-sol"), (legacy.UsesResponsesLite, legacy.DefaultEffort, legacy.Upgrade?.Model));
         Assert.Equal(500_000, catalogue.Find("gpt-6.1-terra")!.ContextWindow);
         Assert.All(catalogue.Models, m => Assert.Equal("none", m.DefaultReasoningSummary));
+    }
+
+    [Fact]
+    public void BuiltIn_IsATrimmedCopyOfTheCatalogueInCodexCli0169_FieldForField()
+    {
+        var json = File.ReadAllText(CodexCliCatalogue.FixturePath);
+        var bundled = BuiltInCatalog.FromWire(JsonSerializer.Deserialize(json, CodexModelListJsonContext.Default.CodexModelList)!, live: false, planType: null);
+
+        var listed = bundled.Models.Where(m => m.Listed).Select(Describe).Order(StringComparer.Ordinal);
+        Assert.Equal(listed, BuiltInCatalog.Snapshot.Models.Select(Describe).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -97,6 +109,15 @@ public sealed class CatalogSnapshotTests
         Assert.Equal("ultra", Model("bare", 1).ClampEffort("ultra"));
         Assert.Equal("xhigh", BuiltInCatalog.Snapshot.Find("gpt-5.5")!.ClampEffort("max"));
     }
+
+    /// <summary>Every field the proxy models, as one comparable line.</summary>
+    private static string Describe(CatalogModel m) => string.Join(
+        " | ",
+        m.Slug, m.DisplayName, m.Description, m.Listed, m.Priority, string.Join(",", m.Plans ?? []), m.MinimalClientVersion,
+        m.ContextWindow, m.MaxContextWindow, m.AutoCompactTokenLimit, m.DefaultEffort,
+        string.Join(",", m.SupportedEfforts.Select(l => l.Effort + ":" + l.Description)), m.DefaultReasoningSummary,
+        m.SupportsReasoningSummaries, m.DefaultVerbosity, m.SupportsVerbosity, m.SupportsParallelToolCalls, m.UsesResponsesLite,
+        m.PrefersWebsockets, m.Upgrade?.Model, m.Upgrade?.MigrationMarkdown, string.Join(",", m.InputModalities));
 
     private static CatalogSnapshot Snapshot(params CatalogModel[] models) => new(models, Live: true, PlanType: null);
 
