@@ -7,10 +7,8 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# The pinned Claude Code CLI that the end-to-end tests drive.
-if [ ! -x tests/claude-code/node_modules/.bin/claude ]; then
-  (cd tests/claude-code && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# The pinned Claude Code versions that the end-to-end tests drive (npm ci when one is missing or does not run).
+tests/claude-code/install.sh
 # The pinned official Codex CLI whose requests the capture tests compare with the golden files.
 if [ ! -x tests/codex-cli/node_modules/.bin/codex ]; then
   (cd tests/codex-cli && npm ci --no-audit --no-fund --loglevel=error)

@@ -6,6 +6,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 // A stand-in for the Codex backend for benchmarks: POST /codex/responses streams one assistant message of
 // --deltas text deltas, --delay-ms apart. Loopback only. Prints "listening <url>" once ready.
+// Deliberately not the tests' FakeCodexUpstream: this is a separate process (run.sh and scripts/aot-smoke.sh start
+// it beside the AOT binary) that must not record, validate or lock per request, so that it measures the proxy and
+// not itself, and must not pull in the test project (xunit, the proxy's own assembly).
 var settings = FakeSettings.Parse(args);
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();

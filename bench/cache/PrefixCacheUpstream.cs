@@ -11,6 +11,8 @@ namespace CodexProxy.CacheBench;
 /// new prompt's cached tokens are the longest common prefix with it, rounded down to whole 128-token blocks.
 /// The prompt is rendered in the order the model reads it — instructions, tool definitions, then the input items —
 /// each as the exact JSON bytes the proxy sends.
+/// Not an HTTP fake (nothing listens): a scoring model called in-process, so it has nothing to share with the tests'
+/// FakeCodexUpstream.
 /// </summary>
 internal sealed class PrefixCacheUpstream
 {

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace CodexProxy.Auth;
 
 /// <summary>
-/// The Codex CLI's <c>$CODEX_HOME/auth.json</c> (§1.8): imported as a login, and kept in sync after we refresh so the
+/// The Codex CLI's <c>$CODEX_HOME/auth.json</c> (https://github.com/openai/codex/tree/main/codex-rs/login): imported as a login, and kept in sync after we refresh so the
 /// CLI's rotated refresh token stays valid. Handled as a JSON tree so keys we do not model survive a rewrite.
 /// </summary>
 internal sealed class CodexCliAuthFile(string path)

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace CodexProxy.Auth;
 
-/// <summary>The headless device-code login (§1.6): show a URL and a code, poll until the user approves, exchange.</summary>
+/// <summary>The headless device-code login (RFC 8628, https://www.rfc-editor.org/rfc/rfc8628): show a URL and a code, poll until the user approves, exchange.</summary>
 internal sealed class DeviceCodeLogin(OAuthClient oauth, TimeProvider time)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(15);

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace CodexProxy.Auth;
 
-/// <summary>The HTTP calls to the OAuth server (§1.3, §1.5–1.7). Error messages carry only the RFC 6749 fields, never tokens.</summary>
+/// <summary>The HTTP calls to the OAuth server: code exchange, refresh, device code, revoke, as the Codex CLI makes them (https://github.com/openai/codex/tree/main/codex-rs/login). Error messages carry only the RFC 6749 fields, never tokens.</summary>
 internal sealed class OAuthClient(HttpClient http, AuthEndpoints endpoints)
 {
     // invalid_grant is RFC 6749's word for a refresh token that is expired, revoked or unknown: only a new login helps.
@@ -74,7 +74,7 @@ internal sealed class OAuthClient(HttpClient http, AuthEndpoints endpoints)
         return await ReadAsync(response, AuthJsonContext.Default.DeviceTokenResponse, "poll the device login", cancellationToken);
     }
 
-    /// <summary>Best effort (§1.7): false when the server could not be reached or refused.</summary>
+    /// <summary>Best effort: false when the server could not be reached or refused.</summary>
     public async Task<bool> RevokeAsync(StoredTokens tokens, CancellationToken cancellationToken)
     {
         var body = tokens.RefreshToken is { Length: > 0 } refresh
@@ -129,7 +129,7 @@ internal sealed class OAuthClient(HttpClient http, AuthEndpoints endpoints)
         }
     }
 
-    /// <summary>Classifies a failure like the official CLI (§1.5): the three refresh_token_* codes and any 401 are permanent.</summary>
+    /// <summary>Classifies a failure like the official CLI (https://github.com/openai/codex/tree/main/codex-rs/login): the three refresh_token_* codes and any 401 are permanent.</summary>
     internal static OAuthException FromErrorBody(int status, byte[] body, string what)
     {
         var (code, description) = ParseError(body);

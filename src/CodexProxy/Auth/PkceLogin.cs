@@ -1,7 +1,7 @@
 namespace CodexProxy.Auth;
 
 /// <summary>
-/// The browser login (§1.2–1.3): authorization code + PKCE S256 with a loopback redirect. The code arrives through
+/// The browser login (RFC 7636, https://www.rfc-editor.org/rfc/rfc7636): authorization code + PKCE S256 with a loopback redirect. The code arrives through
 /// the listener or a pasted redirect URL, whichever comes first; after 10 minutes the login gives up.
 /// </summary>
 internal sealed class PkceLogin(OAuthClient oauth, TimeProvider time, ILogger logger)

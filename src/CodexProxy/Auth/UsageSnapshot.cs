@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace CodexProxy.Auth;
 
-/// <summary>The last-seen usage windows (from the x-codex-* response headers, §4.3), kept in <c>usage.json</c>.</summary>
+/// <summary>The last-seen usage windows (from the x-codex-* response headers), kept in <c>usage.json</c>.</summary>
 internal sealed record UsageSnapshot
 {
     [JsonPropertyName("observed_at")] public DateTimeOffset ObservedAt { get; init; }

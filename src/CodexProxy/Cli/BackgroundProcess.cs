@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
+using CodexProxy.Logging;
 
 namespace CodexProxy.Cli;
 
-/// <summary>Starts this same executable detached from the terminal, its output appended to a log file.</summary>
+/// <summary>Starts this same executable detached from the terminal, its console output in a file of its own.</summary>
 internal static class BackgroundProcess
 {
+    /// <summary>Where a background proxy's console output goes: in the proxy home's private <c>logs</c> directory.</summary>
+    public static string ConsoleFile(string home) => Path.Combine(home, "logs", "background-console.out");
+
     // setsid puts the server in its own session so the terminal's Ctrl+C and hang-up don't reach it.
     private const string DetachScript =
         """
@@ -16,14 +20,15 @@ internal static class BackgroundProcess
         echo $!
         """;
 
-    /// <summary>Starts <c>self arguments…</c> in the background; returns its process id when known.</summary>
+    /// <summary>Starts <c>self arguments…</c> in the background, its stdout and stderr in <paramref name="consoleFile"/>
+    /// (emptied first); returns its process id when known.</summary>
     public static async Task<int?> StartSelfAsync(
-        IReadOnlyList<string> arguments, string logFile, Action<ProcessStartInfo> configure, CancellationToken cancellationToken)
+        IReadOnlyList<string> arguments, string consoleFile, Action<ProcessStartInfo> configure, CancellationToken cancellationToken)
     {
         var self = SelfCommand();
         if (OperatingSystem.IsWindows())
         {
-            // No shell redirection here: the server writes its own log file (LOG_FILE).
+            // No redirection here: the server writes its own log file (LOG_FILE).
             var direct = new ProcessStartInfo(self[0]) { UseShellExecute = false, CreateNoWindow = true };
             foreach (var argument in self.Skip(1).Concat(arguments))
             {
@@ -35,9 +40,14 @@ internal static class BackgroundProcess
             return started.Id;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logFile))!);
+        // Created (0600, in a 0700 directory, never through a link) before the shell opens it by name.
+        using (var file = OwnerOnlyFile.OpenForAppend(consoleFile))
+        {
+            file.SetLength(0);
+        }
+
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "-c", DetachScript, "sh", logFile }.Concat(self).Concat(arguments))
+        foreach (var argument in new[] { "-c", DetachScript, "sh", consoleFile }.Concat(self).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

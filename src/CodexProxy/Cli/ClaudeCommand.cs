@@ -22,7 +22,7 @@ internal static class ClaudeCommand
         command.SetAction(parseResult =>
         {
             using var http = new HttpClient();
-            var launcher = new ClaudeLauncher(Environment.GetEnvironmentVariables(), http, Console.Error, TimeProvider.System);
+            var launcher = new ClaudeLauncher(Environment.GetEnvironmentVariables(), http, Console.Error, TimeProvider.System, PortOwners.Find);
             return launcher.RunAsync(ForwardedArguments(parseResult), CancellationToken.None).GetAwaiter().GetResult();
         });
         return command;

@@ -13,6 +13,7 @@ internal static class CliApp
         root.Subcommands.Add(LogoutCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ClaudeCommand.Create());
+        root.Subcommands.Add(StopCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         return root;

@@ -1,22 +1,24 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using CodexProxy.Auth;
 using CodexProxy.Configuration;
 using CodexProxy.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
 
 namespace CodexProxy.Cli;
 
 /// <summary>
-/// The seed's troubleshooting checklist as code: health, port, login, upstream, Claude Code env, log. With
-/// <paramref name="progress"/>, the upstream check (up to <see cref="UpstreamTimeout"/>) shows a spinner on a terminal.
+/// The troubleshooting checklist as code: health, port, login, upstream, then hints for people who start Claude Code
+/// themselves, then this user's log. Only the proxy, the login and the upstream can fail it: <c>claude</c> sets Claude
+/// Code's environment itself, so the environment checks are hints. With <paramref name="progress"/>, the upstream check
+/// (up to <see cref="UpstreamTimeout"/>) shows a spinner on a terminal.
 /// </summary>
 internal sealed class Doctor(
     IDictionary environment, HttpClient http, TimeProvider time, Func<int, IReadOnlyList<PortOwner>> findPortOwners, IAnsiConsole? progress = null)
 {
-    public const int LogLineCount = 120;
+    public const int LogLineCount = 20;
 
     public static readonly TimeSpan UpstreamTimeout = TimeSpan.FromSeconds(5);
 
@@ -31,11 +33,9 @@ internal sealed class Doctor(
         }
 
         ProxyOptions options;
-        int port;
         try
         {
             options = ProxyOptions.FromVariables(environment);
-            port = LocalProxy.ResolvePort(environment);
         }
         catch (InvalidOperationException e)
         {
@@ -43,6 +43,7 @@ internal sealed class Doctor(
             return 1;
         }
 
+        var port = options.LocalProxyPort;
         var health = await LocalProxy.ProbeAsync(http, port, cancellationToken);
         await Report(CheckHealth(port, health));
         await Report(CheckPort(port, health is not null));
@@ -54,13 +55,17 @@ internal sealed class Doctor(
                 () => CheckUpstreamAsync(options.CodexBaseUrl, cancellationToken)));
         await Report(CheckBaseUrl(port));
         await Report(CheckApiKey());
+        await Report(CheckContextWindow());
 
-        var logFile = LocalProxy.LogFilePath(environment);
-        var lines = File.Exists(logFile) ? LogTail.Read(logFile, LogLineCount) : null;
-        await Report(DoctorCheck.Pass(lines is null
-            ? $"No log file yet at {logFile} (set LOG_FILE to choose another path)"
-            : $"Log {logFile}: last {lines.Count} line(s) below"));
-        foreach (var line in lines ?? [])
+        var logFile = options.LogFile;
+        var excerpt = LogTail.ReadExcerpt(logFile, LogLineCount);
+        await Report(excerpt switch
+        {
+            { Problem: { } problem } => DoctorCheck.Hint($"Log {logFile} is not shown: {problem}", "Set LOG_FILE to a file of your own, or unset it."),
+            { Lines.Count: 0 } => DoctorCheck.Pass($"No log lines yet in {logFile} (set LOG_FILE to choose another path)"),
+            _ => DoctorCheck.Pass($"Log {logFile}: last {excerpt.Lines.Count} line(s) below"),
+        });
+        foreach (var line in excerpt.Lines)
         {
             await output.WriteLineAsync("    │ " + line);
         }
@@ -80,6 +85,11 @@ internal sealed class Doctor(
     {
         var owners = findPortOwners(port);
         var holders = string.Join(", ", owners.Select(Describe));
+        if (proxyAnswers && ProxyOwnership.Refusal(port, owners, Logging.FileStatus.EffectiveUserId) is { } refusal)
+        {
+            return DoctorCheck.Fail(refusal, "Stop that proxy, or use another port as shown.");
+        }
+
         if (proxyAnswers)
         {
             return DoctorCheck.Pass(owners.Count == 0 ? $"Port {port} is held by the proxy" : $"Port {port} is held by the proxy: {holders}");
@@ -96,29 +106,20 @@ internal sealed class Doctor(
             $"{char.ToUpperInvariant(kill[0])}{kill[1..]}, or use another port: CHATGPT_CODEX_PROXY_PORT=18080 chatgpt-codex-proxy claude");
     }
 
+    /// <summary>Reads the login exactly as <c>status</c> and the server do: <see cref="TokenStore"/>, then the
+    /// tokens' own identity and expiry.</summary>
     private DoctorCheck CheckLogin(string tokensPath)
     {
-        StoredTokens? tokens;
-        try
-        {
-            tokens = JsonSerializer.Deserialize(File.ReadAllBytes(tokensPath), AuthJsonContext.Default.StoredTokens);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            tokens = null;
-        }
-
-        if (tokens is not { AccessToken.Length: > 0 })
+        var tokens = new TokenStore(tokensPath, NullLogger.Instance).Load();
+        if (tokens is null)
         {
             return DoctorCheck.Fail($"Not logged in (no usable {tokensPath})", "Run `chatgpt-codex-proxy login`.");
         }
 
-        var claims = JwtClaims.TryRead(tokens.AccessToken);
-        var idClaims = tokens.IdToken is null ? null : JwtClaims.TryRead(tokens.IdToken);
-        var who = (idClaims?.Email ?? claims?.Email) is { } email ? $" as {email}" : string.Empty;
-        var plan = (claims?.PlanType ?? idClaims?.PlanType) is { } planType ? $" ({planType})" : string.Empty;
-        var expiresAt = tokens.ExpiresAt > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(tokens.ExpiresAt) : claims?.ExpiresAt;
-        if (expiresAt is not { } expiry)
+        var identity = tokens.ReadIdentity();
+        var who = identity?.Email is { } email ? $" as {email}" : string.Empty;
+        var plan = identity?.PlanType is { } planType ? $" ({planType})" : string.Empty;
+        if (tokens.ResolveExpiry() is not { } expiry)
         {
             return DoctorCheck.Pass($"Logged in{who}{plan}; the token's expiry is unknown");
         }
@@ -127,12 +128,12 @@ internal sealed class Doctor(
         var at = expiry.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         if (left > TimeSpan.Zero)
         {
-            return DoctorCheck.Pass($"Logged in{who}{plan}; access token expires in {Humanize(left)} ({at})");
+            return DoctorCheck.Pass($"Logged in{who}{plan}; access token expires in {ErrorMapper.FormatDuration(left)} ({at})");
         }
 
         return tokens.RefreshToken.Length > 0
-            ? DoctorCheck.Pass($"Logged in{who}{plan}; access token expired {Humanize(-left)} ago ({at}) and is refreshed on the next request")
-            : DoctorCheck.Fail($"Logged in{who}{plan}, but the access token expired {Humanize(-left)} ago and there is no refresh token",
+            ? DoctorCheck.Pass($"Logged in{who}{plan}; access token expired {ErrorMapper.FormatDuration(-left)} ago ({at}) and is refreshed on the next request")
+            : DoctorCheck.Fail($"Logged in{who}{plan}, but the access token expired {ErrorMapper.FormatDuration(-left)} ago and there is no refresh token",
                 "Run `chatgpt-codex-proxy login` again.");
     }
 
@@ -160,10 +161,10 @@ internal sealed class Doctor(
     private DoctorCheck CheckBaseUrl(int port)
     {
         var expected = LocalProxy.BaseUrl(port);
-        var fix = $"Start Claude Code with `chatgpt-codex-proxy claude`, or `export ANTHROPIC_BASE_URL={expected.GetLeftPart(UriPartial.Authority)}`.";
+        var fix = $"Start Claude Code with `chatgpt-codex-proxy claude` (it sets this), or `export ANTHROPIC_BASE_URL={expected.GetLeftPart(UriPartial.Authority)}`.";
         if (environment["ANTHROPIC_BASE_URL"] is not string { Length: > 0 } baseUrl)
         {
-            return DoctorCheck.Fail("ANTHROPIC_BASE_URL is not set in this shell, so a plain `claude` goes to Anthropic", fix);
+            return DoctorCheck.Hint("ANTHROPIC_BASE_URL is not set in this shell, so a plain `claude` goes to Anthropic", fix);
         }
 
         var pointsAtProxy = Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri)
@@ -173,25 +174,28 @@ internal sealed class Doctor(
             && uri.AbsolutePath.TrimEnd('/').Length == 0;
         return pointsAtProxy
             ? DoctorCheck.Pass($"ANTHROPIC_BASE_URL points at the proxy ({baseUrl})")
-            : DoctorCheck.Fail($"ANTHROPIC_BASE_URL is {baseUrl}, not the proxy on port {port}", fix);
+            : DoctorCheck.Hint($"ANTHROPIC_BASE_URL is {baseUrl}, not the proxy on port {port}", fix);
     }
 
     private DoctorCheck CheckApiKey() =>
         environment["ANTHROPIC_API_KEY"] is string key && key.Trim().StartsWith("sk-ant-", StringComparison.Ordinal)
-            ? DoctorCheck.Fail(
-                "ANTHROPIC_API_KEY holds a real Anthropic key: Claude Code may use it instead of the proxy's placeholder (and ask to confirm it)",
-                "`unset ANTHROPIC_API_KEY` in the shell that runs Claude Code; the proxy needs no key (any placeholder works).")
+            ? DoctorCheck.Hint(
+                "ANTHROPIC_API_KEY holds a real Anthropic key: a plain `claude` would send it to the proxy and ask to confirm it "
+                + "(`chatgpt-codex-proxy claude` leaves it out)",
+                "`unset ANTHROPIC_API_KEY` in the shell that runs Claude Code, and `export ANTHROPIC_AUTH_TOKEN=anything` (or your PROXY_API_KEY).")
             : DoctorCheck.Pass("No conflicting ANTHROPIC_API_KEY (unset or a placeholder)");
 
-    private static string Describe(PortOwner owner) => owner switch
-    {
-        { Pid: { } pid, Name: { } name } => $"pid {pid} ({name})",
-        { Pid: { } pid } => $"pid {pid}",
-        _ => "a process this user cannot see (try `sudo lsof -iTCP -sTCP:LISTEN -nP`)",
-    };
+    /// <summary>Claude Code 2.1.328 assumes a one-million-token window for every model unless told otherwise; the
+    /// Codex models take about 272,000, so auto-compaction would come too late.</summary>
+    private DoctorCheck CheckContextWindow() =>
+        environment["CLAUDE_CODE_DISABLE_1M_CONTEXT"] is string { Length: > 0 } value && value.Trim() is not ("0" or "false")
+            ? DoctorCheck.Pass("CLAUDE_CODE_DISABLE_1M_CONTEXT is set: Claude Code compacts before the Codex window (about 272,000 tokens) fills")
+            : DoctorCheck.Hint(
+                "CLAUDE_CODE_DISABLE_1M_CONTEXT is not set in this shell: a plain `claude` assumes a 1,000,000-token window, "
+                + "larger than the Codex models' (about 272,000), and never compacts in time",
+                "`export CLAUDE_CODE_DISABLE_1M_CONTEXT=1`, or start Claude Code with `chatgpt-codex-proxy claude` (it sets this).");
 
-    private static string Humanize(TimeSpan span) =>
-        span.TotalDays >= 1 ? $"{(int)span.TotalDays} d {span.Hours} h"
-        : span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min"
-        : $"{Math.Max(0, (int)span.TotalMinutes)} min";
+    private static string Describe(PortOwner owner) => owner.Pid is null && owner.Uid is null
+        ? "a process this user cannot see (try `sudo lsof -iTCP -sTCP:LISTEN -nP`)"
+        : ProxyOwnership.Describe(owner);
 }

@@ -1,49 +1,22 @@
 using System.Collections;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 
 namespace CodexProxy.Cli;
 
-/// <summary>Where the user's local proxy lives (port, URL, log file) and whether it answers.</summary>
+/// <summary>The user's local proxy: its URL and whether it answers; where a command is on PATH.</summary>
 internal static class LocalProxy
 {
-    public const string PortVariable = "CHATGPT_CODEX_PROXY_PORT";
-
-    public const string LogFileVariable = "LOG_FILE";
-
-    /// <summary><c>CHATGPT_CODEX_PROXY_PORT</c>, else <c>PORT</c>, else 19080 (the seed's <c>gpt()</c> order).</summary>
-    public static int ResolvePort(IDictionary environment)
-    {
-        foreach (var name in new[] { PortVariable, "PORT" })
-        {
-            if (environment[name] is string { Length: > 0 } text)
-            {
-                return int.TryParse(text.Trim(), out var port) && port is > 0 and <= 65535
-                    ? port
-                    : throw new InvalidOperationException($"{name} must be a port number from 1 to 65535, not '{text}'.");
-            }
-        }
-
-        return ProxyOptions.DefaultPort;
-    }
-
     public static Uri BaseUrl(int port) => new($"http://127.0.0.1:{port}");
 
-    /// <summary>The server's log: <c>LOG_FILE</c>, else <c>chatgpt-codex-proxy.log</c> in the system temp dir.</summary>
-    public static string LogFilePath(IDictionary environment) =>
-        environment[LogFileVariable] is string { Length: > 0 } path
-            ? path.Trim()
-            : Path.Combine(Path.GetTempPath(), "chatgpt-codex-proxy.log");
-
     /// <summary>The proxy's <c>/health</c> report, or null when nothing (or something else) answers.</summary>
-    public static async Task<HealthReport?> ProbeAsync(HttpClient http, int port, CancellationToken cancellationToken)
+    public static async Task<HealthReport?> ProbeAsync(HttpClient http, int port, CancellationToken cancellationToken, TimeSpan? wait = null)
     {
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            timeout.CancelAfter(wait ?? TimeSpan.FromSeconds(2));
             using var response = await http.GetAsync(new Uri(BaseUrl(port), "/health"), timeout.Token);
             if (!response.IsSuccessStatusCode)
             {

@@ -1,19 +1,29 @@
+using CodexProxy.Logging;
+
 namespace CodexProxy.Cli;
 
-/// <summary>The last lines of a (possibly large, possibly still growing) log file.</summary>
+/// <summary>The last lines of a log file, or why they are not shown.</summary>
+internal sealed record LogExcerpt(IReadOnlyList<string> Lines, string? Problem);
+
+/// <summary>The last lines of a (possibly large, possibly still growing) log file of this user's, control characters
+/// escaped so that a logged request cannot drive the terminal that shows them.</summary>
 internal static class LogTail
 {
-    public static IReadOnlyList<string> Read(string path, int lineCount)
+    /// <summary>Logs can grow large; a generous tail window keeps this cheap without missing long lines.</summary>
+    private const long Window = 256 * 1024;
+
+    public static IReadOnlyList<string> Read(string path, int lineCount) => ReadExcerpt(path, lineCount).Lines;
+
+    /// <summary>No lines and no problem when the file does not exist.</summary>
+    public static LogExcerpt ReadExcerpt(string path, int lineCount)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            // Logs can grow large; a generous tail window keeps this cheap without missing long lines.
-            const long window = 256 * 1024;
-            var skipped = stream.Length > window;
+            using var stream = OwnerOnlyFile.OpenForRead(path);
+            var skipped = stream.Length > Window;
             if (skipped)
             {
-                stream.Seek(-window, SeekOrigin.End);
+                stream.Seek(-Window, SeekOrigin.End);
             }
 
             using var reader = new StreamReader(stream);
@@ -28,11 +38,15 @@ internal static class LogTail
                 lines.RemoveAt(lines.Count - 1);
             }
 
-            return lines.Skip(Math.Max(0, lines.Count - lineCount)).ToList();
+            return new LogExcerpt(lines.Skip(Math.Max(0, lines.Count - lineCount)).Select(LogText.EscapeControlCharacters).ToList(), null);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return new LogExcerpt([], null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return [];
+            return new LogExcerpt([], e.Message);
         }
     }
 }

@@ -3,8 +3,9 @@ using System.Globalization;
 
 namespace CodexProxy.Cli;
 
-/// <summary>A process listening on a TCP port; <paramref name="Pid"/> is null when the OS would not say whose it is.</summary>
-internal sealed record PortOwner(int? Pid, string? Name);
+/// <summary>A process listening on a TCP port. <paramref name="Pid"/> is null when the OS would not say which process
+/// it is; <paramref name="Uid"/> (the socket's owner) is null when it would not say whose.</summary>
+internal sealed record PortOwner(int? Pid, string? Name, uint? Uid = null);
 
 /// <summary>Who listens on a TCP port: <c>/proc/net/tcp{,6}</c> plus <c>/proc/*/fd</c> on Linux, else <c>lsof</c>.</summary>
 internal static class PortOwners
@@ -17,24 +18,26 @@ internal static class PortOwners
     {
         if (OperatingSystem.IsLinux() && File.Exists("/proc/net/tcp"))
         {
-            var inodes = ProcNetTcpFiles
+            var sockets = ProcNetTcpFiles
                 .Where(File.Exists)
-                .SelectMany(path => ListeningInodes(ReadAllTextOrEmpty(path), port))
-                .ToHashSet();
-            if (inodes.Count == 0)
+                .SelectMany(path => ListeningSockets(ReadAllTextOrEmpty(path), port))
+                .DistinctBy(socket => socket.Inode)
+                .ToDictionary(socket => socket.Inode, socket => socket.Uid);
+            if (sockets.Count == 0)
             {
                 return [];
             }
 
-            var owners = OwnersOfSockets(inodes);
-            return owners.Count > 0 ? owners : FromLsof(port) is { Count: > 0 } viaLsof ? viaLsof : [new PortOwner(null, null)];
+            // Another user's process hides its descriptors, but /proc/net/tcp still names the socket's owner.
+            var owners = OwnersOfSockets(sockets);
+            return owners.Count > 0 ? owners : sockets.Values.Distinct().Select(uid => new PortOwner(null, null, uid)).ToList();
         }
 
         return FromLsof(port);
     }
 
-    /// <summary>Socket inodes in LISTEN state on <paramref name="port"/>, from the text of <c>/proc/net/tcp</c>.</summary>
-    public static IEnumerable<long> ListeningInodes(string procNetTcp, int port)
+    /// <summary>Sockets (inode and owner's uid) in LISTEN state on <paramref name="port"/>, from the text of <c>/proc/net/tcp</c>.</summary>
+    public static IEnumerable<(long Inode, uint Uid)> ListeningSockets(string procNetTcp, int port)
     {
         foreach (var line in procNetTcp.Split('\n').Skip(1))
         {
@@ -49,16 +52,17 @@ internal static class PortOwners
             if (colon > 0
                 && int.TryParse(fields[1].AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var localPort)
                 && localPort == port
+                && uint.TryParse(fields[7], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
                 && long.TryParse(fields[9], NumberStyles.None, CultureInfo.InvariantCulture, out var inode))
             {
-                yield return inode;
+                yield return (inode, uid);
             }
         }
     }
 
-    private static List<PortOwner> OwnersOfSockets(HashSet<long> inodes)
+    private static List<PortOwner> OwnersOfSockets(Dictionary<long, uint> sockets)
     {
-        var targets = inodes.Select(inode => $"socket:[{inode}]").ToHashSet(StringComparer.Ordinal);
+        var targets = sockets.ToDictionary(socket => $"socket:[{socket.Key}]", socket => socket.Value, StringComparer.Ordinal);
         var owners = new List<PortOwner>();
         foreach (var processDir in SafeEnumerate("/proc"))
         {
@@ -79,9 +83,9 @@ internal static class PortOwners
                     continue;
                 }
 
-                if (target is not null && targets.Contains(target))
+                if (target is not null && targets.TryGetValue(target, out var uid))
                 {
-                    owners.Add(new PortOwner(pid, ProcessDescription(pid)));
+                    owners.Add(new PortOwner(pid, ProcessDescription(pid), uid));
                     break;
                 }
             }
@@ -90,13 +94,13 @@ internal static class PortOwners
         return owners;
     }
 
-    /// <summary><c>lsof -nP -iTCP:port -sTCP:LISTEN -Fpc</c>: lines <c>p1234</c> then <c>cname</c>.</summary>
+    /// <summary><c>lsof -nP -iTCP:port -sTCP:LISTEN -Fpcu</c>: per process the lines <c>p1234</c>, <c>cname</c>, <c>u501</c>.</summary>
     private static List<PortOwner> FromLsof(int port)
     {
         var owners = new List<PortOwner>();
         try
         {
-            var start = new ProcessStartInfo("lsof", ["-nP", $"-iTCP:{port}", "-sTCP:LISTEN", "-Fpc"])
+            var start = new ProcessStartInfo("lsof", ["-nP", $"-iTCP:{port}", "-sTCP:LISTEN", "-Fpcu"])
             {
                 UseShellExecute = false,
                 RedirectStandardOutput = true,
@@ -110,17 +114,19 @@ internal static class PortOwners
 
             var output = lsof.StandardOutput.ReadToEnd();
             lsof.WaitForExit(5000);
-            int? pid = null;
             foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 if (line[0] == 'p' && int.TryParse(line.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
                 {
-                    pid = parsed;
+                    owners.Add(new PortOwner(parsed, null));
                 }
-                else if (line[0] == 'c' && pid is not null)
+                else if (line[0] == 'c' && owners.Count > 0)
                 {
-                    owners.Add(new PortOwner(pid, line[1..]));
-                    pid = null;
+                    owners[^1] = owners[^1] with { Name = line[1..] };
+                }
+                else if (line[0] == 'u' && owners.Count > 0 && uint.TryParse(line.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+                {
+                    owners[^1] = owners[^1] with { Uid = uid };
                 }
             }
         }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CodexProxy.Auth;
+using CodexProxy.Configuration;
 using Spectre.Console;
 
 namespace CodexProxy.Cli;
@@ -11,14 +12,41 @@ internal static class StatusCommand
     public static Command Create()
     {
         var command = new Command("status", "Show the ChatGPT login and the last-seen 5-hour and weekly usage.");
-        command.SetAction((_, _) => AuthCommandContext.RunAsync((auth, console) => Task.FromResult(Run(auth, console))));
+        command.SetAction((_, cancellationToken) => AuthCommandContext.RunAsync(async (auth, console) =>
+        {
+            using var http = new HttpClient();
+            return Run(auth, console, await DescribeProxyAsync(auth.Options, http, cancellationToken));
+        }));
         return command;
     }
 
-    public static int Run(AuthComponents auth, IAnsiConsole console)
+    /// <summary>Whether a proxy runs: the one <c>claude</c> started in the background, or any on the CLI's port.</summary>
+    public static async Task<string> DescribeProxyAsync(ProxyOptions options, HttpClient http, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (BackgroundProxyRecord.Load(options.Home) is { } record && record.IsRunning())
+        {
+            return $"running in the background on port {record.Port} (pid {record.Pid.ToString(CultureInfo.InvariantCulture)}; "
+                + "`chatgpt-codex-proxy stop` ends it)";
+        }
+
+        var port = options.LocalProxyPort;
+        return await LocalProxy.ProbeAsync(http, port, cancellationToken) is not null
+            ? $"running on port {port} (not started by `claude`)"
+            : $"not running on port {port}";
+    }
+
+    public static int Run(AuthComponents auth, IAnsiConsole console, string? proxy = null)
+    {
+        ArgumentNullException.ThrowIfNull(auth);
+        ArgumentNullException.ThrowIfNull(console);
         var tokens = auth.Store.Load();
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Item").AddColumn("Value");
+        if (proxy is not null)
+        {
+            table.AddRow("Proxy", Markup.Escape(proxy));
+        }
+
         if (tokens is null)
         {
             table.AddRow("Logged in", "[red]no[/]");

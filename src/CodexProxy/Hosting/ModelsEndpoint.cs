@@ -14,7 +14,7 @@ namespace CodexProxy.Hosting;
 /// </summary>
 internal static class ModelsEndpoint
 {
-    /// <summary>The Claude names current Claude Code sends (see <c>claude-code-traffic.md</c> §4.8).</summary>
+    /// <summary>The Claude names current Claude Code sends (its default and alias model ids).</summary>
     public static readonly IReadOnlyList<string> ClaudeNames =
         ["claude-opus-4-8", "claude-sonnet-5", "claude-fable-5", "claude-haiku-4-5-20251001"];
 

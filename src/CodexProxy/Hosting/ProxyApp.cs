@@ -20,18 +20,19 @@ internal static class ProxyApp
 
     public static WebApplication Create(ProxyOptions options, Action<WebApplicationBuilder>? configure = null)
     {
+        options.EnsureValid();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = NoConfigReload });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // Large Claude Code histories with images are normal, hence the generous default; past it, 413.
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
-            kestrel.Listen(ResolveAddress(options.Host), options.Port);
+            kestrel.Listen(options.ListenAddress(), options.Port);
         });
         // One provider for every sink, so redaction cannot be bypassed by a sink that was forgotten.
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(options.LogLevel);
-        builder.Services.AddSingleton(new LogSinks(Console.Error, options.LogFile));
+        builder.Services.AddSingleton(new LogSinks(options.LogToConsole ? Console.Error : TextWriter.Null, options.LogFile));
         builder.Services.AddSingleton<ILoggerProvider, ProxyLoggerProvider>();
         LogRedactor.AddSecret(options.ProxyApiKey);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -57,7 +58,7 @@ internal static class ProxyApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        if (options.ProxyApiKey is null && !IPAddress.IsLoopback(ResolveAddress(options.Host)))
+        if (options.ProxyApiKey is null && !IPAddress.IsLoopback(options.ListenAddress()))
         {
             ProxyLog.ExposedWithoutKey(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProxyApp)), options.Host);
         }
@@ -72,9 +73,4 @@ internal static class ProxyApp
         app.MapFallback(FallbackEndpoint.Handle);
         return app;
     }
-
-    private static IPAddress ResolveAddress(string host) =>
-        host is "localhost" ? IPAddress.Loopback
-        : IPAddress.TryParse(host, out var address) ? address
-        : throw new InvalidOperationException($"HOST must be an IP address (or 'localhost'), not '{host}'.");
 }

@@ -15,9 +15,6 @@ internal static partial class ProxyLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "The request mapper failed on unexpected input; answered 400")]
     public static partial void UnexpectedMappingFailure(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Address}")]
-    public static partial void Listening(ILogger logger, string address);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "HOST is {Host}, which is not a loopback address, and PROXY_API_KEY is not set: anyone who can reach this machine can use your ChatGPT subscription. Set PROXY_API_KEY or bind 127.0.0.1.")]
     public static partial void ExposedWithoutKey(ILogger logger, string host);
 

@@ -67,6 +67,11 @@ internal sealed class BackgroundLogWriter : IDisposable
 
             var text = batch.ToString();
             _file.Write(text);
+            if (_file.TakeFailure() is { } failure)
+            {
+                text += $"The log file is not written: {failure}{Environment.NewLine}";
+            }
+
             WriteToConsole(text);
         }
     }

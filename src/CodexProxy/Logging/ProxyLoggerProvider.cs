@@ -17,7 +17,9 @@ internal sealed class ProxyLoggerProvider(LogSinks sinks, TimeProvider time) : I
 
     internal void Write(LogLevel level, string category, string message, Exception? exception)
     {
-        var text = exception is null ? message : $"{message}{Environment.NewLine}{exception}";
+        // Escaped here, once, so no call site can forget: message arguments often come from a request.
+        var escaped = LogText.EscapeControlCharacters(message);
+        var text = exception is null ? escaped : $"{escaped}{Environment.NewLine}{LogText.IndentedException(exception)}";
         var line = LogRedactor.Redact(string.Create(CultureInfo.InvariantCulture,
             $"{time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {LevelName(level)} {category}: {text}"));
         _writer.Enqueue(line);

@@ -1,26 +1,30 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CodexProxy.Tests.Fakes;
 using Xunit;
 
 namespace CodexProxy.Tests.Cli;
 
-/// <summary><c>chatgpt-codex-proxy claude …</c> as a user runs it, with the real, pinned Claude Code on PATH.</summary>
+/// <summary><c>chatgpt-codex-proxy claude …</c> as a user runs it, with each pinned Claude Code version on PATH.</summary>
+[Trait("Category", "ClaudeCode")]
 public sealed partial class ClaudeCommandTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    [Fact(Timeout = 5 * 60 * 1000)]
-    public async Task RunningProxy_IsReusedAndClaudeAnswersThroughIt()
+    [Theory(Timeout = 5 * 60 * 1000)]
+    [MemberData(nameof(ClaudeCodeInstallation.Versions), MemberType = typeof(ClaudeCodeInstallation))]
+    public async Task RunningProxy_IsReusedAndClaudeAnswersThroughIt(string version)
     {
         var ct = TestContext.Current.CancellationToken;
-        var bin = RequireClaude();
         var temp = Directory.CreateTempSubdirectory("cxp-claude-");
         try
         {
-            await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
-            await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, Path.Combine(temp.FullName, "home"), ct);
-            var port = CliTestSupport.BaseAddress(proxy).Port;
+            var bin = ClaudeCodeInstallation.LinkAsClaude(await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct), Path.Combine(temp.FullName, "bin"));
+            await using var upstream = await FakeCodexUpstream.StartAsync(ct);
+            upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
+            await using var proxy = await ProxyFixture.StartAsync(upstream, ct);
+            var port = proxy.BaseAddress.Port;
 
             var (exitCode, stdout, stderr) = await CliTestSupport.RunCliAsync(
                 ["claude", "-p", "Say hello.", "--model", "claude-sonnet-4-5", "--output-format", "text"],
@@ -37,17 +41,19 @@ public sealed partial class ClaudeCommandTests
         }
     }
 
-    [Fact(Timeout = 5 * 60 * 1000)]
-    public async Task ClaudeFails_LauncherReturnsClaudesExitCode()
+    [Theory(Timeout = 5 * 60 * 1000)]
+    [MemberData(nameof(ClaudeCodeInstallation.Versions), MemberType = typeof(ClaudeCodeInstallation))]
+    public async Task ClaudeFails_LauncherReturnsClaudesExitCode(string version)
     {
         var ct = TestContext.Current.CancellationToken;
-        var bin = RequireClaude();
         var temp = Directory.CreateTempSubdirectory("cxp-claude-");
         try
         {
-            await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
-            await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, Path.Combine(temp.FullName, "home"), ct);
-            var port = CliTestSupport.BaseAddress(proxy).Port;
+            var bin = ClaudeCodeInstallation.LinkAsClaude(await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct), Path.Combine(temp.FullName, "bin"));
+            await using var upstream = await FakeCodexUpstream.StartAsync(ct);
+            upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
+            await using var proxy = await ProxyFixture.StartAsync(upstream, ct);
+            var port = proxy.BaseAddress.Port;
 
             // After "--" even options the launcher would otherwise claim go to claude, which rejects this one.
             var (exitCode, stdout, stderr) = await CliTestSupport.RunCliAsync(
@@ -62,16 +68,17 @@ public sealed partial class ClaudeCommandTests
         }
     }
 
-    [Fact(Timeout = 5 * 60 * 1000)]
-    public async Task NoProxyRunning_StartsOneInBackgroundThenRunsClaude()
+    [Theory(Timeout = 5 * 60 * 1000)]
+    [MemberData(nameof(ClaudeCodeInstallation.Versions), MemberType = typeof(ClaudeCodeInstallation))]
+    public async Task NoProxyRunning_StartsOneInBackgroundThenRunsClaude(string version)
     {
         var ct = TestContext.Current.CancellationToken;
-        var bin = RequireClaude();
         var temp = Directory.CreateTempSubdirectory("cxp-claude-");
-        var port = CliTestSupport.FreePort();
+        var port = ProxyFixture.FreePort();
         int? pid = null;
         try
         {
+            var bin = ClaudeCodeInstallation.LinkAsClaude(await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct), Path.Combine(temp.FullName, "bin"));
             var variables = Variables(bin, temp.FullName, port);
             var (exitCode, stdout, stderr) = await CliTestSupport.RunCliAsync(["claude", "--version"], variables, Timeout, ct);
             pid = BackgroundPid().Match(stderr) is { Success: true } match ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
@@ -81,11 +88,22 @@ public sealed partial class ClaudeCommandTests
             Assert.Contains($"Starting the proxy on :{port} in the background", stderr, StringComparison.Ordinal);
             Assert.NotNull(pid);
 
-            // The server outlives the launcher and keeps answering, logging to LOG_FILE.
+            // The server outlives the launcher and keeps answering, logging to LOG_FILE, each line once.
             using var http = new HttpClient();
             var health = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/health"), ct);
             Assert.Contains("\"status\":\"ok\"", health, StringComparison.Ordinal);
-            Assert.Contains($"127.0.0.1:{port}", await File.ReadAllTextAsync(variables["LOG_FILE"], ct), StringComparison.Ordinal);
+            var log = await File.ReadAllLinesAsync(variables["LOG_FILE"], ct);
+            Assert.Single(log, line => line.Contains($"Now listening on: http://127.0.0.1:{port}", StringComparison.Ordinal));
+            Assert.Equal(log.Length, log.Distinct(StringComparer.Ordinal).Count());
+
+            // `status` sees it, and `stop` ends it (verified by pid and start time).
+            var (_, statusOut, _) = await CliTestSupport.RunCliAsync(["status"], variables, Timeout, ct);
+            Assert.Contains("running in the background", statusOut, StringComparison.Ordinal);
+            Assert.Contains(pid.Value.ToString(CultureInfo.InvariantCulture), statusOut, StringComparison.Ordinal);
+            var (stopCode, stopOut, stopErr) = await CliTestSupport.RunCliAsync(["stop"], variables, Timeout, ct);
+            Assert.True(stopCode == 0, stopOut + stopErr);
+            Assert.Contains($"Stopped the background proxy on port {port} (pid {pid})", stopOut, StringComparison.Ordinal);
+            pid = null;
         }
         finally
         {
@@ -105,17 +123,6 @@ public sealed partial class ClaudeCommandTests
 
             temp.Delete(recursive: true);
         }
-    }
-
-    private static string RequireClaude()
-    {
-        var bin = CliTestSupport.ClaudeBinDirectory();
-        if (bin is null)
-        {
-            Assert.Skip("The pinned Claude Code is not installed: run `npm ci` in tests/claude-code (test.sh does).");
-        }
-
-        return bin;
     }
 
     private static Dictionary<string, string> Variables(string claudeBin, string temp, int port) => new()

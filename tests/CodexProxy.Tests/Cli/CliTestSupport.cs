@@ -1,42 +1,13 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using CodexProxy.Configuration;
-using CodexProxy.Hosting;
 using CodexProxy.Tests.Fakes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace CodexProxy.Tests.Cli;
 
-/// <summary>Shared rig for the CLI tests: a canned Codex upstream, an in-process proxy, and child-process runs.</summary>
+/// <summary>Shared rig for the CLI tests: a console to read back and child-process runs of the built CLI. The fake
+/// backend and the in-process proxy are <see cref="FakeCodexUpstream"/> and <see cref="ProxyFixture"/>.</summary>
 internal static class CliTestSupport
 {
-    /// <summary>The fake Codex backend answering every request with the <c>text.sse</c> transcript.</summary>
-    public static async Task<FakeCodexUpstream> StartCannedUpstreamAsync(CancellationToken cancellationToken)
-    {
-        var upstream = await FakeCodexUpstream.StartAsync(cancellationToken);
-        upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
-        return upstream;
-    }
-
-    /// <summary>The real proxy on a loopback port, logged in with a placeholder token, talking to <paramref name="upstream"/>.</summary>
-    public static async Task<WebApplication> StartProxyAsync(Uri upstream, string home, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(home);
-        await File.WriteAllTextAsync(Path.Combine(home, "tokens.json"),
-            """{"access_token":"test-access","refresh_token":"test-refresh","expires_at":4102444800000,"chatgpt_account_id":"acct"}""",
-            cancellationToken);
-        var app = ProxyApp.Create(new ProxyOptions { Host = "127.0.0.1", Port = 0, CodexBaseUrl = upstream, Home = home },
-            builder => builder.Logging.ClearProviders());
-        await app.StartAsync(cancellationToken);
-        return app;
-    }
-
     /// <summary>A plain, wide, non-interactive console whose output the test reads back.</summary>
     public static (IAnsiConsole Console, StringWriter Output) PlainConsole()
     {
@@ -50,31 +21,6 @@ internal static class CliTestSupport
         });
         console.Profile.Width = 200;
         return (console, output);
-    }
-
-    public static Uri BaseAddress(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary><c>tests/claude-code/node_modules/.bin</c>, where <c>test.sh</c> installs the pinned Claude Code.</summary>
-    public static string? ClaudeBinDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CodexProxy.slnx")))
-            {
-                var bin = Path.Combine(dir.FullName, "tests", "claude-code", "node_modules", ".bin");
-                return File.Exists(Path.Combine(bin, OperatingSystem.IsWindows() ? "claude.cmd" : "claude")) ? bin : null;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>Runs the built CLI (<c>dotnet chatgpt-codex-proxy.dll args…</c>) with a clean Claude Code environment.</summary>

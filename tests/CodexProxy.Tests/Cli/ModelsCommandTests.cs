@@ -124,7 +124,7 @@ public sealed class ModelsCommandTests
         {
             ["CHATGPT_CODEX_PROXY_HOME"] = env.Home,
             ["CODEX_AUTH_BASE_URL"] = env.Server.BaseUrl.ToString(),
-            ["CODEX_BASE_URL"] = $"http://127.0.0.1:{CliTestSupport.FreePort()}",
+            ["CODEX_BASE_URL"] = $"http://127.0.0.1:{ProxyFixture.FreePort()}",
         });
 
         var (exitCode, text) = await RunAsync(env, options, json: false);

@@ -5,13 +5,16 @@ using CodexProxy.Auth;
 using CodexProxy.Codex;
 using CodexProxy.Configuration;
 using CodexProxy.Hosting;
+using CodexProxy.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CodexProxy.Tests.Codex;
 
-public sealed class ModelCatalogTests : IDisposable
+/// <summary>The catalogue against <see cref="FakeCodexUpstream"/>'s <c>GET /codex/models</c>, with a fake clock for its
+/// freshness and fetch timeout.</summary>
+public sealed class ModelCatalogTests : IAsyncLifetime
 {
     private const string CatalogJson = """
         {"models":[
@@ -26,12 +29,13 @@ public sealed class ModelCatalogTests : IDisposable
         """;
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly StubHandler _upstream = new();
+    private FakeCodexUpstream _upstream = null!;
+    private (int Status, string Body, string? ETag) _answer;
 
     [Fact]
     public async Task LiveCatalogue_IsFetchedWithCredentials_AndParsed()
     {
-        _upstream.Respond(HttpStatusCode.OK, CatalogJson, etag: "\"v1\"");
+        Respond(HttpStatusCode.OK, CatalogJson, etag: "\"v1\"");
         using var catalog = NewCatalog();
 
         var snapshot = await catalog.GetAsync(TestContext.Current.CancellationToken);
@@ -46,29 +50,29 @@ public sealed class ModelCatalogTests : IDisposable
         Assert.Equal(["low", "max"], lite.SupportedEfforts.Select(l => l.Effort));
         Assert.Equal("gpt-6.1-sol", snapshot.Find("gpt-5.5")!.Upgrade?.Model);
         Assert.False(snapshot.Find("gpt-5.5")!.UsesResponsesLite);
-        var request = Assert.Single(_upstream.Requests);
-        Assert.Equal("https://chatgpt.test/backend-api/codex/models?client_version=0.169.0", request.Uri);
-        Assert.Equal(CodexClientVersion.Value, request.Version);
-        Assert.Equal("Bearer " + Credentials.Token, request.Authorization);
-        Assert.Equal("acct-1", request.AccountId);
+        var request = Assert.Single(_upstream.ModelsRequests);
+        Assert.Equal("/codex/models?client_version=0.169.0", request.Path);
+        Assert.Equal(CodexClientVersion.Value, request.Header("version"));
+        Assert.Equal("Bearer " + Credentials.Token, request.Header("Authorization"));
+        Assert.Equal("acct-1", request.Header("chatgpt-account-id"));
     }
 
     [Fact]
     public async Task CachedCatalogue_IsRevalidatedWithItsETag_AfterItExpires()
     {
-        _upstream.Respond(HttpStatusCode.OK, CatalogJson, etag: "\"v1\"");
+        Respond(HttpStatusCode.OK, CatalogJson, etag: "\"v1\"");
         using var catalog = NewCatalog();
         var ct = TestContext.Current.CancellationToken;
         await catalog.GetAsync(ct);
         await catalog.GetAsync(ct);
-        Assert.Single(_upstream.Requests);
+        Assert.Single(_upstream.ModelsRequests);
 
-        _upstream.Respond(HttpStatusCode.NotModified, "");
+        Respond(HttpStatusCode.NotModified, "");
         _time.Advance(ModelCatalog.FreshFor);
         var snapshot = await catalog.GetAsync(ct);
 
-        Assert.Equal(2, _upstream.Requests.Count);
-        Assert.Equal("\"v1\"", _upstream.Requests[1].IfNoneMatch);
+        Assert.Equal(2, _upstream.ModelsRequests.Count);
+        Assert.Equal("\"v1\"", _upstream.ModelsRequests[1].Header("If-None-Match"));
         Assert.True(snapshot.Live);
         Assert.Equal(4, snapshot.Models.Count);
     }
@@ -76,33 +80,33 @@ public sealed class ModelCatalogTests : IDisposable
     [Fact]
     public async Task NewModelsEtagOnAResponse_RefetchesOnce_TheSameTagDoesNot()
     {
-        _upstream.Respond(HttpStatusCode.OK, CatalogJson, etag: "\"v1\"");
+        Respond(HttpStatusCode.OK, CatalogJson, etag: "\"v1\"");
         using var catalog = NewCatalog();
         var ct = TestContext.Current.CancellationToken;
         await catalog.GetAsync(ct);
 
         catalog.OnResponseHeaders(ResponseHeaders("W/\"v1\""));
-        Assert.Single(_upstream.Requests);
+        Assert.Single(_upstream.ModelsRequests);
 
-        _upstream.Respond(HttpStatusCode.OK, CatalogJson.Replace("Spark", "Spark 2", StringComparison.Ordinal), etag: "\"v2\"");
+        Respond(HttpStatusCode.OK, CatalogJson.Replace("Spark", "Spark 2", StringComparison.Ordinal), etag: "\"v2\"");
         catalog.OnResponseHeaders(ResponseHeaders("\"v2\""));
         catalog.OnResponseHeaders(ResponseHeaders("\"v2\""));
         var snapshot = await WaitForAsync(catalog, s => s.Find("gpt-5.3-codex-spark")?.DisplayName == "Spark 2");
 
-        Assert.Equal(2, _upstream.Requests.Count);
+        Assert.Equal(2, _upstream.ModelsRequests.Count);
         Assert.True(snapshot.Live);
     }
 
     [Fact]
     public async Task ModelsEtag_BeforeAnyLiveCatalogue_StartsNoExtraFetch()
     {
-        _upstream.Respond(HttpStatusCode.NotFound, "");
+        Respond(HttpStatusCode.NotFound, "");
         using var catalog = NewCatalog();
         await catalog.GetAsync(TestContext.Current.CancellationToken);
 
         catalog.OnModelsEtag("\"v9\"");
 
-        Assert.Single(_upstream.Requests);
+        Assert.Single(_upstream.ModelsRequests);
     }
 
     [Theory]
@@ -111,7 +115,7 @@ public sealed class ModelCatalogTests : IDisposable
     [InlineData(HttpStatusCode.OK, """{"models":[]}""")]
     public async Task UnusableAnswer_FallsBackToTheBuiltInCatalogue(HttpStatusCode status, string body)
     {
-        _upstream.Respond(status, body);
+        Respond(status, body);
         using var catalog = NewCatalog();
 
         var snapshot = await catalog.GetAsync(TestContext.Current.CancellationToken);
@@ -127,13 +131,13 @@ public sealed class ModelCatalogTests : IDisposable
     [Fact]
     public async Task LastFailure_SaysWhy_AndIsClearedByTheNextGoodFetch()
     {
-        _upstream.Respond(HttpStatusCode.InternalServerError, "");
+        Respond(HttpStatusCode.InternalServerError, "");
         using var catalog = NewCatalog();
         var ct = TestContext.Current.CancellationToken;
 
         await catalog.GetAsync(ct);
         var failure = catalog.LastFailure;
-        _upstream.Respond(HttpStatusCode.OK, CatalogJson);
+        Respond(HttpStatusCode.OK, CatalogJson);
         _time.Advance(ModelCatalog.RetryAfterFailure);
         var snapshot = await catalog.GetAsync(ct);
 
@@ -145,11 +149,11 @@ public sealed class ModelCatalogTests : IDisposable
     [Fact]
     public async Task HangingUpstream_TimesOut_AndFallsBack()
     {
-        _upstream.Hang = true;
+        _upstream.ModelsResponder = static _ => UpstreamScenario.Hang();
         using var catalog = NewCatalog();
 
         var fetch = catalog.GetAsync(TestContext.Current.CancellationToken);
-        while (_upstream.Requests.Count == 0)
+        while (_upstream.ModelsRequests.Count == 0)
         {
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
@@ -164,7 +168,7 @@ public sealed class ModelCatalogTests : IDisposable
     [Fact]
     public async Task ModelList_HasClaudeNamesWithTargets_AndListedModelsWithRealWindows()
     {
-        _upstream.Respond(HttpStatusCode.OK, CatalogJson);
+        Respond(HttpStatusCode.OK, CatalogJson);
         using var catalog = NewCatalog(plan: "pro");
 
         var entries = ModelsEndpoint.Entries(await catalog.GetAsync(TestContext.Current.CancellationToken), new ModelMappingOptions { HaikuModel = "gpt-5.3-codex-spark" });
@@ -179,34 +183,23 @@ public sealed class ModelCatalogTests : IDisposable
         Assert.All(entries, e => Assert.Equal("model", e.Type));
     }
 
-    public void Dispose() => _upstream.Dispose();
+    public async ValueTask InitializeAsync()
+    {
+        _upstream = await FakeCodexUpstream.StartAsync(TestContext.Current.CancellationToken);
+        _upstream.ModelsResponder = _ => UpstreamScenario.Plain(
+            _answer.Status, _answer.Body, _answer.ETag is { } etag ? new Dictionary<string, string> { ["ETag"] = etag } : null);
+    }
+
+    public ValueTask DisposeAsync() => _upstream.DisposeAsync();
+
+    private void Respond(HttpStatusCode status, string body, string? etag = null) => _answer = ((int)status, body, etag);
 
     private ModelCatalog NewCatalog(string? plan = null) => new(
-        new HttpClient(_upstream, disposeHandler: false),
-        new ProxyOptions { CodexBaseUrl = new Uri("https://chatgpt.test/backend-api") },
+        new HttpClient(),
+        new ProxyOptions { CodexBaseUrl = _upstream.BaseUrl },
         new Credentials(plan),
         _time,
         NullLogger<ModelCatalog>.Instance);
-
-    private sealed class Credentials(string? plan) : ICodexCredentials
-    {
-        public static readonly string Token = Jwt(null);
-
-        private readonly string _token = Jwt(plan);
-
-        public bool HasLogin => true;
-
-        public ValueTask<CodexCredential> GetAsync(CancellationToken cancellationToken) => new(new CodexCredential(_token, "acct-1"));
-
-        public ValueTask<CodexCredential> RecoverFromUnauthorizedAsync(CodexCredential rejected, CancellationToken cancellationToken) =>
-            GetAsync(cancellationToken);
-
-        private static string Jwt(string? plan)
-        {
-            var claims = plan is null ? "{}" : $$$"""{"https://api.openai.com/auth":{"chatgpt_plan_type":"{{{plan}}}"}}""";
-            return $"e30.{Convert.ToBase64String(Encoding.UTF8.GetBytes(claims)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}.sig";
-        }
-    }
 
     private static HttpResponseHeaders ResponseHeaders(string modelsEtag)
     {
@@ -230,44 +223,23 @@ public sealed class ModelCatalogTests : IDisposable
         throw new TimeoutException("The catalogue was not refetched.");
     }
 
-    internal sealed record SeenRequest(string Uri, string? Authorization, string? AccountId, string? IfNoneMatch, string? Version);
-
-    private sealed class StubHandler : HttpMessageHandler
+    private sealed class Credentials(string? plan) : ICodexCredentials
     {
-        private (HttpStatusCode Status, string Body, string? ETag) _next;
+        public static readonly string Token = Jwt(null);
 
-        public List<SeenRequest> Requests { get; } = [];
+        private readonly string _token = Jwt(plan);
 
-        public bool Hang { get; set; }
+        public bool HasLogin => true;
 
-        public void Respond(HttpStatusCode status, string body, string? etag = null) => _next = (status, body, etag);
+        public ValueTask<CodexCredential> GetAsync(CancellationToken cancellationToken) => new(new CodexCredential(_token, "acct-1"));
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        public ValueTask<CodexCredential> RecoverFromUnauthorizedAsync(CodexCredential rejected, CancellationToken cancellationToken) =>
+            GetAsync(cancellationToken);
+
+        private static string Jwt(string? plan)
         {
-            Requests.Add(new SeenRequest(
-                request.RequestUri!.AbsoluteUri,
-                request.Headers.Authorization?.ToString(),
-                request.Headers.TryGetValues("chatgpt-account-id", out var account) ? account.Single() : null,
-                request.Headers.TryGetValues("If-None-Match", out var tag) ? tag.Single() : null,
-                request.Headers.TryGetValues("version", out var version) ? version.Single() : null));
-            if (Hang)
-            {
-                return WaitForCancellationAsync(cancellationToken);
-            }
-
-            var response = new HttpResponseMessage(_next.Status) { Content = new StringContent(_next.Body, Encoding.UTF8, "application/json") };
-            if (_next.ETag is { } etag)
-            {
-                response.Headers.TryAddWithoutValidation("ETag", etag);
-            }
-
-            return Task.FromResult(response);
-        }
-
-        private static async Task<HttpResponseMessage> WaitForCancellationAsync(CancellationToken cancellationToken)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            throw new InvalidOperationException("unreachable");
+            var claims = plan is null ? "{}" : $$$"""{"https://api.openai.com/auth":{"chatgpt_plan_type":"{{{plan}}}"}}""";
+            return $"e30.{Convert.ToBase64String(Encoding.UTF8.GetBytes(claims)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}.sig";
         }
     }
 }

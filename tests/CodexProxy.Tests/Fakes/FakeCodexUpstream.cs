@@ -47,6 +47,10 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
     /// <summary>The Authorization header of the last <c>GET /codex/models</c>.</summary>
     public string? ModelsAuthorization { get; private set; }
 
+    /// <summary>Answers <c>GET /codex/models</c> when set, ahead of <see cref="ModelsFailureStatus"/> and
+    /// <see cref="ModelsCatalogue"/>: e.g. <see cref="UpstreamScenario.Plain"/> with an ETag, a 304, or a script that hangs.</summary>
+    public Func<RecordedRequest, UpstreamScenario>? ModelsResponder { get; set; }
+
     /// <summary>Requests whose handler is still running: 0 once every cancelled proxy request reached the fake.</summary>
     public int OpenRequests => Volatile.Read(ref _open);
 
@@ -107,15 +111,7 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
         }
 
         app.MapPost("/codex/responses", fake.HandleAsync);
-        app.MapGet("/codex/models", (HttpRequest request) =>
-        {
-            fake.ModelsAuthorization = request.Headers.Authorization;
-            return fake.ModelsFailureStatus is { } status
-                ? Results.Text("""{"detail":"Internal Server Error"}""", "application/json", statusCode: status)
-                : fake.ModelsCatalogue is { } catalogue
-                    ? Results.Text(catalogue, "application/json")
-                    : Results.Text("""{"detail":"Not Found"}""", "application/json", statusCode: StatusCodes.Status404NotFound);
-        });
+        app.MapGet("/codex/models", fake.HandleModelsAsync);
         app.MapFallback(static http =>
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;

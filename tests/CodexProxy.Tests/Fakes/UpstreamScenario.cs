@@ -16,6 +16,14 @@ internal abstract record UpstreamScenario
     /// <summary>Decides per request, e.g. so a tool loop's second call gets a different answer.</summary>
     public static DynamicScenario Dynamic(Func<RecordedRequest, UpstreamScenario> responder) => new(responder);
 
+    /// <summary>A whole JSON answer with any status (an <see cref="ErrorScenario"/> is no more than that),
+    /// e.g. the model catalogue with an ETag, or a 304.</summary>
+    public static ErrorScenario Plain(int status, string body, IReadOnlyDictionary<string, string>? headers = null) =>
+        new(status, body) { Headers = headers ?? new Dictionary<string, string>() };
+
+    /// <summary>Never answers: waits until the client hangs up.</summary>
+    public static ScriptScenario Hang() => new(static http => Task.Delay(Timeout.Infinite, http.RequestAborted));
+
     /// <summary>Writes the answer itself (raw bytes, stalls, aborts); see <see cref="UpstreamScript"/>.</summary>
     public static ScriptScenario Script(Func<HttpContext, Task> run) => new(run);
 }
@@ -50,7 +58,7 @@ internal sealed record SseScenario(string Sse) : UpstreamScenario
             .ToArray();
 }
 
-/// <summary>An HTTP error answer before any stream.</summary>
+/// <summary>A whole (non-stream) answer: an HTTP error before any stream, or see <see cref="UpstreamScenario.Plain"/>.</summary>
 internal sealed record ErrorScenario(int Status, string Body, string ContentType = "application/json") : UpstreamScenario
 {
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();

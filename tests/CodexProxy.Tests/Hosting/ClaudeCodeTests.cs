@@ -6,23 +6,21 @@ using Xunit;
 namespace CodexProxy.Tests.Hosting;
 
 /// <summary>
-/// The real Claude Code CLI (pinned in <c>tests/claude-code</c>), headless, through the proxy to the fake backend:
-/// the model asks for a Bash call, Claude Code runs it, and the output travels back upstream.
+/// The real Claude Code CLI (every version pinned in <c>tests/claude-code</c>), headless, through the proxy to the
+/// fake backend: the model asks for a Bash call, Claude Code runs it, and the output travels back upstream.
+/// Versions differ in side calls, tools and model ids, so the assertions are about what the user sees.
 /// </summary>
+[Trait("Category", "ClaudeCode")]
 public sealed class ClaudeCodeTests
 {
     private const string FinalText = "The marker command ran.";
 
-    [Fact(Timeout = 15 * 60 * 1000)]
-    public async Task BashToolLoop_RunsCommandAndReportsFinalText()
+    [Theory(Timeout = 15 * 60 * 1000)]
+    [MemberData(nameof(ClaudeCodeInstallation.Versions), MemberType = typeof(ClaudeCodeInstallation))]
+    public async Task BashToolLoop_RunsCommandAndReportsFinalText(string version)
     {
         var ct = TestContext.Current.CancellationToken;
-        var claude = await ClaudeCodeInstallation.EnsureInstalledAsync(ct);
-        if (claude is null)
-        {
-            Assert.Skip("npm is not on PATH, so the pinned Claude Code CLI cannot be installed.");
-        }
-
+        var claude = await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct);
         var marker = $"MARKER_{Guid.NewGuid():N}";
         await using var fake = await FakeCodexUpstream.StartAsync(ct);
         fake.Responder = request => Respond(request, marker);

@@ -162,9 +162,9 @@ public sealed class EdgeSecurityTests
     }
 
     [Fact]
-    public async Task NonLoopbackHostWithoutKey_LogsAClearWarning()
+    public async Task NonLoopbackHostWithoutKeyAllowedExplicitly_LogsAClearWarning()
     {
-        await using var proxy = await ProxyHarness.StartAsync(o => o with { Host = "0.0.0.0" });
+        await using var proxy = await ProxyHarness.StartAsync(o => o with { Host = "0.0.0.0", AllowRemoteWithoutKey = true });
 
         // Log lines are written in the background.
         await FaultMatrixTests.WaitUntilAsync(() => proxy.Console.ToString().Contains("PROXY_API_KEY is not set", StringComparison.Ordinal));

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using CodexProxy.Tests.Fakes;
 using Xunit;
 using static CodexProxy.Tests.Fakes.UpstreamScript;
 
@@ -110,11 +110,7 @@ public sealed class FaultMatrixTests
     [Fact]
     public async Task RefusedConnection_IsRetriedThenApiError()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        await using var proxy = await ProxyHarness.StartAsync(upstreamOverride: new Uri($"http://127.0.0.1:{closedPort}"));
+        await using var proxy = await ProxyHarness.StartAsync(upstreamOverride: ProxyFixture.UnreachableUrl());
 
         var (status, errorType, body) = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(true));
 

@@ -1,32 +1,25 @@
-using System.Text;
-using CodexProxy.Auth;
 using CodexProxy.Codex;
 using CodexProxy.Configuration;
-using CodexProxy.Hosting;
-using CodexProxy.Logging;
 using CodexProxy.Tests.Fakes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Xunit;
 using static CodexProxy.Tests.Fakes.UpstreamScript;
 
 namespace CodexProxy.Tests.Hosting;
 
-/// <summary>A <see cref="ProxyFixture"/> in front of a <see cref="FakeCodexUpstream"/> that runs <see cref="Script"/>
-/// for every attempt, with captured log sinks, fixed credentials and millisecond retry delays.</summary>
+/// <summary>The fault-test preset of <see cref="ProxyFixture"/> in front of a <see cref="FakeCodexUpstream"/> that runs
+/// <see cref="Script"/> for every attempt: captured logs, fixed credentials, millisecond retry delays, a 1 s idle timeout
+/// and no request validation (the tests send deliberately odd requests).</summary>
 internal sealed class ProxyHarness : IAsyncDisposable
 {
     public const string AccessToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLWtub3duLXRva2VuIn0.c2lnbmF0dXJlLWtub3duLXZhbHVl";
 
     private readonly ProxyFixture _proxy;
 
-    private ProxyHarness(ProxyFixture proxy, FakeCodexUpstream upstream, StringWriter console)
+    private ProxyHarness(ProxyFixture proxy, FakeCodexUpstream upstream)
     {
         _proxy = proxy;
         Upstream = upstream;
-        Console = console;
         upstream.Responder = request => UpstreamScenario.Script(http => Script(http, request.Number));
     }
 
@@ -35,65 +28,43 @@ internal sealed class ProxyHarness : IAsyncDisposable
 
     public FakeCodexUpstream Upstream { get; }
 
-    public StringWriter Console { get; }
+    public StringWriter Console => _proxy.Console;
 
     public HttpClient Client => _proxy.Client;
 
     public IServiceProvider Services => _proxy.Services;
 
-    public string LogFile => Path.Combine(_proxy.Home, "proxy.log");
+    public string LogFile => _proxy.LogFile;
 
     /// <summary>The log file as written so far (each line is flushed as it is logged).</summary>
-    public async Task<string> ReadLogFileAsync()
-    {
-        await using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return await reader.ReadToEndAsync(TestContext.Current.CancellationToken);
-    }
+    public Task<string> ReadLogFileAsync() => _proxy.ReadLogFileAsync(TestContext.Current.CancellationToken);
 
     public static async Task<ProxyHarness> StartAsync(Func<ProxyOptions, ProxyOptions>? adjust = null, Uri? upstreamOverride = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var upstream = await FakeCodexUpstream.StartAsync(ct);
         upstream.ValidateRequests = false;
-        var console = new StringWriter(new StringBuilder());
-        var logFile = "";
         var proxy = await ProxyFixture.StartAsync(
             upstreamOverride ?? upstream.BaseUrl,
-            loggedIn: false,
-            configure: builder =>
+            new ProxyFixtureOptions
             {
-                builder.Services.Replace(ServiceDescriptor.Singleton<ICodexCredentials>(new FixedCredentials()));
-                // ProxyFixture silences logging; these tests read the proxy's own sinks, so put its provider back.
-                builder.Services.Replace(ServiceDescriptor.Singleton(new LogSinks(TextWriter.Synchronized(console), logFile)));
-                builder.Services.AddSingleton<ILoggerProvider, ProxyLoggerProvider>();
-                builder.Services.Replace(ServiceDescriptor.Singleton(new UpstreamRetryPolicy(3, TimeSpan.FromMilliseconds(2))));
+                LoggedIn = false,
+                Credentials = new FixedCodexCredentials(AccessToken, "acct-1"),
+                CaptureLogs = true,
+                RetryPolicy = new UpstreamRetryPolicy(3, TimeSpan.FromMilliseconds(2)),
+                Adjust = options =>
+                {
+                    options = options with { UpstreamIdleTimeout = TimeSpan.FromSeconds(1) };
+                    return adjust?.Invoke(options) ?? options;
+                },
             },
-            adjust: options =>
-            {
-                options = options with { LogFile = Path.Combine(options.Home, "proxy.log"), UpstreamIdleTimeout = TimeSpan.FromSeconds(1) };
-                options = adjust?.Invoke(options) ?? options;
-                logFile = options.LogFile;
-                return options;
-            },
-            cancellationToken: ct);
-        return new ProxyHarness(proxy, upstream, console);
+            ct);
+        return new ProxyHarness(proxy, upstream);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _proxy.DisposeAsync();
         await Upstream.DisposeAsync();
-    }
-
-    private sealed class FixedCredentials : ICodexCredentials
-    {
-        public bool HasLogin => true;
-
-        public ValueTask<CodexCredential> GetAsync(CancellationToken cancellationToken) =>
-            ValueTask.FromResult(new CodexCredential(AccessToken, "acct-1"));
-
-        public ValueTask<CodexCredential> RecoverFromUnauthorizedAsync(CodexCredential rejected, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(rejected);
     }
 }

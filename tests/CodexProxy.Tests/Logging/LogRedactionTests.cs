@@ -97,7 +97,7 @@ public sealed class LogRedactionTests
             {
                 for (var i = 0; i < 50; i++)
                 {
-                    file.WriteLine($"line {i:D3} {new string('x', 40)}");
+                    file.Write($"line {i:D3} {new string('x', 40)}{Environment.NewLine}");
                 }
             }
 

@@ -1,7 +1,7 @@
 namespace CodexProxy.Translation.Response;
 
 /// <summary>
-/// Codex has no stop reason: a turn continues when the response contained a tool call (codex-backend.md §3.5).
+/// Codex has no stop reason: a turn continues when the response contained a tool call (as in the official client, https://github.com/openai/codex/tree/main/codex-rs/core).
 /// An incomplete response maps from its <c>incomplete_details.reason</c>.
 /// </summary>
 internal static class StopReasonMapper
