@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using CodexProxy.Cli;
 using CodexProxy.Logging;
+using CodexProxy.Tests.Fakes;
 using Xunit;
 
 namespace CodexProxy.Tests.Cli;
@@ -23,9 +24,10 @@ public sealed class ClaudeLauncherTests : IDisposable
     public async Task AnotherUsersProxyOnThePort_IsRefusedWithWhoHoldsItAndHowToPickAnotherPort()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
-        await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, Path.Combine(_temp.FullName, "home"), ct);
-        var port = CliTestSupport.BaseAddress(proxy).Port;
+        await using var upstream = await FakeCodexUpstream.StartAsync(ct);
+        upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
+        await using var proxy = await ProxyFixture.StartAsync(upstream, ct);
+        var port = proxy.BaseAddress.Port;
         var stranger = FileStatus.EffectiveUserId + 1;
 
         var (exitCode, status) = await RunAsync(port, _ => [new PortOwner(4242, "chatgpt-codex-proxy start", stranger)], ct);
@@ -43,9 +45,10 @@ public sealed class ClaudeLauncherTests : IDisposable
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "The owner lookup reads /proc.");
         var ct = TestContext.Current.CancellationToken;
-        await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
-        await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, Path.Combine(_temp.FullName, "home"), ct);
-        var port = CliTestSupport.BaseAddress(proxy).Port;
+        await using var upstream = await FakeCodexUpstream.StartAsync(ct);
+        upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
+        await using var proxy = await ProxyFixture.StartAsync(upstream, ct);
+        var port = proxy.BaseAddress.Port;
 
         var (exitCode, status) = await RunAsync(port, PortOwners.Find, ct, new Hashtable
         {

@@ -170,10 +170,11 @@ public sealed class DoctorTests
         var temp = Directory.CreateTempSubdirectory("cxp-doctor-");
         try
         {
-            await using var upstream = await CliTestSupport.StartCannedUpstreamAsync(ct);
+            await using var upstream = await FakeCodexUpstream.StartAsync(ct);
+            upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
             var home = Path.Combine(temp.FullName, "home");
-            await using var proxy = await CliTestSupport.StartProxyAsync(upstream.BaseUrl, home, ct);
-            var port = CliTestSupport.BaseAddress(proxy).Port;
+            await using var proxy = await ProxyFixture.StartAsync(upstream, ct);
+            var port = proxy.BaseAddress.Port;
             var environment = new Hashtable
             {
                 ["CHATGPT_CODEX_PROXY_PORT"] = port.ToString(CultureInfo.InvariantCulture),
@@ -205,9 +206,9 @@ public sealed class DoctorTests
             await File.WriteAllTextAsync(log, "model=\u001b[31mred\u001b[0m path=/v1\rfake\n", ct);
             var environment = new Hashtable
             {
-                ["CHATGPT_CODEX_PROXY_PORT"] = CliTestSupport.FreePort().ToString(CultureInfo.InvariantCulture),
+                ["CHATGPT_CODEX_PROXY_PORT"] = ProxyFixture.FreePort().ToString(CultureInfo.InvariantCulture),
                 ["CHATGPT_CODEX_PROXY_HOME"] = temp.FullName,
-                ["CODEX_BASE_URL"] = $"http://127.0.0.1:{CliTestSupport.FreePort()}",
+                ["CODEX_BASE_URL"] = $"http://127.0.0.1:{ProxyFixture.FreePort()}",
                 ["LOG_FILE"] = log,
             };
 
@@ -236,9 +237,9 @@ public sealed class DoctorTests
             File.CreateSymbolicLink(log, secret);
             var environment = new Hashtable
             {
-                ["CHATGPT_CODEX_PROXY_PORT"] = CliTestSupport.FreePort().ToString(CultureInfo.InvariantCulture),
+                ["CHATGPT_CODEX_PROXY_PORT"] = ProxyFixture.FreePort().ToString(CultureInfo.InvariantCulture),
                 ["CHATGPT_CODEX_PROXY_HOME"] = temp.FullName,
-                ["CODEX_BASE_URL"] = $"http://127.0.0.1:{CliTestSupport.FreePort()}",
+                ["CODEX_BASE_URL"] = $"http://127.0.0.1:{ProxyFixture.FreePort()}",
                 ["LOG_FILE"] = log,
             };
 

@@ -86,7 +86,7 @@ internal static class ClaudeCodeInstallation
         Assert.True(exitCode == 0, $"{script} failed ({exitCode}):\n{output}");
     }
 
-    private static string HarnessDirectory => Path.Combine(FindRepositoryRoot(), "tests", "claude-code");
+    private static string HarnessDirectory => Path.Combine(RepositoryPaths.Root, "tests", "claude-code");
 
     /// <summary>The versions <c>tests/claude-code/package.json</c> pins, oldest first as written there.</summary>
     private static IReadOnlyList<string> PinnedVersions()
@@ -96,19 +96,5 @@ internal static class ClaudeCodeInstallation
             .Select(static dependency => dependency.Name)
             .Where(static name => name.StartsWith(PackagePrefix, StringComparison.Ordinal))
             .Select(static name => name[PackagePrefix.Length..])];
-    }
-
-    /// <summary>Walks up from the test binaries to the directory holding the solution (or the git checkout).</summary>
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CodexProxy.slnx")) || Path.Exists(Path.Combine(dir.FullName, ".git")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No CodexProxy.slnx or .git above {AppContext.BaseDirectory}.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CodexProxy.Tests.Fakes;
 using CodexProxy.Tests.Hosting;
 
 namespace CodexProxy.Tests.Codex.CodexCli;
@@ -12,7 +13,7 @@ namespace CodexProxy.Tests.Codex.CodexCli;
 internal static class CodexCliCatalogue
 {
     public static string FixturePath => Path.Combine(
-        ClaudeCodeInstallation.FindRepositoryRoot(), "tests", "CodexProxy.Tests", "Codex", "Catalogue",
+        RepositoryPaths.Root, "tests", "CodexProxy.Tests", "Codex", "Catalogue",
         $"codex-models-{CodexCliInstallation.PinnedVersion}.json");
 
     /// <summary>The catalogue's exact text, found in the binary as the JSON object that starts with <c>"models": [</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using CodexProxy.Tests.Fakes;
 using CodexProxy.Tests.Hosting;
 using Xunit;
 
@@ -14,7 +15,7 @@ internal static class CodexCliGoldenFiles
     public const string WriteVariable = "CODEX_CLI_GOLDEN";
 
     public static string Directory => Path.Combine(
-        ClaudeCodeInstallation.FindRepositoryRoot(), "tests", "CodexProxy.Tests", "Codex", "CodexCliGolden");
+        RepositoryPaths.Root, "tests", "CodexProxy.Tests", "Codex", "CodexCliGolden");
 
     public static bool Writing => string.Equals(Environment.GetEnvironmentVariable(WriteVariable), "write", StringComparison.OrdinalIgnoreCase);
 

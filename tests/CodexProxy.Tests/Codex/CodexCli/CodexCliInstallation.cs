@@ -15,7 +15,7 @@ internal static class CodexCliInstallation
 
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
-    public static string HarnessDirectory => Path.Combine(ClaudeCodeInstallation.FindRepositoryRoot(), "tests", "codex-cli");
+    public static string HarnessDirectory => Path.Combine(RepositoryPaths.Root, "tests", "codex-cli");
 
     /// <summary>The npm launcher (<c>node_modules/.bin/codex</c>), the way users start the CLI.</summary>
     public static async Task<string> EnsureInstalledAsync(CancellationToken cancellationToken)
@@ -35,7 +35,7 @@ internal static class CodexCliInstallation
                 return launcher;
             }
 
-            var npm = ClaudeCodeInstallation.FindOnPath("npm")
+            var npm = RepositoryPaths.FindOnPath("npm")
                 ?? throw new InvalidOperationException(
                     "npm is not on PATH, so the pinned Codex CLI cannot be installed (run `npm ci` in tests/codex-cli).");
             var (exitCode, output) = await ProcessRunner.RunAsync(
