@@ -39,7 +39,7 @@ internal static class TokenCounter
             total += ItemOverhead + CountItem(item);
         }
 
-        foreach (var tool in request.Tools)
+        foreach (var tool in request.Tools ?? [])
         {
             total += ToolOverhead + CountTool(tool);
         }
@@ -52,6 +52,7 @@ internal static class TokenCounter
         CodexMessageItem message => CountParts(message.Content),
         CodexFunctionCallItem call => CountText(call.Name) + CountText(call.Arguments),
         CodexFunctionCallOutputItem output => output.Output.Parts is { } parts ? CountParts(parts) : CountText(output.Output.Text),
+        CodexAdditionalToolsItem declared => declared.Tools.Sum(tool => ToolOverhead + CountTool(tool)),
         CodexReasoningItem reasoning =>
             reasoning.Summary.Sum(s => CountText(s.Text)) + (reasoning.EncryptedContent.Length / EncryptedCharsPerToken),
         _ => 0,
@@ -79,6 +80,7 @@ internal static class TokenCounter
     {
         CodexFunctionTool function => CountText(function.Name) + CountText(function.Description)
             + (function.Parameters.ValueKind == JsonValueKind.Undefined ? 0 : CountText(function.Parameters.GetRawText())),
+        CodexNamespaceTool group => CountText(group.Name) + CountText(group.Description) + group.Tools.Sum(CountTool),
         _ => 0,
     };
 
