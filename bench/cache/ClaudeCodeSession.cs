@@ -12,6 +12,9 @@ namespace CodexProxy.CacheBench;
 /// </summary>
 internal sealed class ClaudeCodeSession(string sessionId, string systemPrompt, string firstPrompt, JsonArray tools, int seed)
 {
+    /// <summary>Claude Code 2.1.328 keeps its tool list in name order, so a loaded tool lands in the middle.</summary>
+    private readonly JsonArray _tools = tools;
+
     private readonly Random _random = new(seed);
     private readonly JsonArray _messages = [UserText(firstPrompt)];
     private int _turn;
@@ -29,7 +32,7 @@ internal sealed class ClaudeCodeSession(string sessionId, string systemPrompt, s
             ["system"] = new JsonArray(
                 Text($"x-anthropic-billing-header: cc_version=2.1.197.{seed % 1000:x3}; cc_entrypoint=sdk-cli;"),
                 Text(systemPrompt, cached: true)),
-            ["tools"] = tools.DeepClone(),
+            ["tools"] = _tools.DeepClone(),
             ["messages"] = _messages.DeepClone(),
             ["metadata"] = new JsonObject { ["user_id"] = $$"""{"device_id":"d0","account_uuid":"","session_id":"{{sessionId}}"}""" },
             ["thinking"] = new JsonObject { ["type"] = "adaptive" },
@@ -72,6 +75,65 @@ internal sealed class ClaudeCodeSession(string sessionId, string systemPrompt, s
 
         return id;
     }
+
+    /// <summary>Claude Code 2.1.328's tool search: the model calls ToolSearch, the result is a tool_reference plus
+    /// "Tool loaded.", and the deferred tool joins <c>tools</c> (with <c>defer_loading</c>) in name order.</summary>
+    public void AdvanceWithToolSearch(JsonObject deferredTool)
+    {
+        _turn++;
+        var name = deferredTool["name"]!.GetValue<string>();
+        var id = $"toolu_{seed:x2}{_turn:x4}";
+        _messages.Add(new JsonObject
+        {
+            ["role"] = "assistant",
+            ["content"] = new JsonArray(
+                new JsonObject { ["type"] = "thinking", ["thinking"] = Words(20), ["signature"] = $"cxp1.rs_{seed}{_turn}.{Base64(600)}" },
+                new JsonObject { ["type"] = "tool_use", ["id"] = id, ["name"] = "ToolSearch", ["input"] = new JsonObject { ["query"] = $"select:{name}", ["max_results"] = 5 } }),
+        });
+        _messages.Add(new JsonObject
+        {
+            ["role"] = "user",
+            ["content"] = new JsonArray(
+                new JsonObject
+                {
+                    ["type"] = "tool_result",
+                    ["tool_use_id"] = id,
+                    ["content"] = new JsonArray(new JsonObject { ["type"] = "tool_reference", ["tool_name"] = name }),
+                },
+                Text("Tool loaded.", cached: true)),
+        });
+        foreach (var message in _messages.Take(_messages.Count - 1))
+        {
+            foreach (var block in message!["content"] is JsonArray blocks ? blocks : [])
+            {
+                (block as JsonObject)?.Remove("cache_control");
+            }
+        }
+
+        var position = _tools.TakeWhile(t => string.CompareOrdinal(t!["name"]!.GetValue<string>(), name) < 0).Count();
+        _tools.Insert(position, deferredTool.DeepClone());
+    }
+
+    /// <summary>Claude Code 2.1.328's tools: ToolSearch and the never-callable placeholder next to ordinary tools.</summary>
+    public static JsonArray ToolSearchToolDefinitions(int count, int seed)
+    {
+        var definitions = ToolDefinitions(count, seed);
+        definitions.Add(JsonNode.Parse("""
+            {"name":"ToolSearch","description":"Fetches full schema definitions for deferred tools so they can be called.",
+             "input_schema":{"type":"object","properties":{"query":{"type":"string"},"max_results":{"type":"number"}},"required":["query"]}}
+            """));
+        definitions.Add(JsonNode.Parse("""
+            {"name":"DeferredToolPlaceholder","description":"Never call this tool.","input_schema":{"type":"object","properties":{}},"defer_loading":true}
+            """));
+        return definitions;
+    }
+
+    /// <summary>A deferred tool (CronList-sized) as Claude Code adds it once loaded.</summary>
+    public static JsonObject DeferredTool(string name) => JsonNode.Parse($$"""
+        {"name":"{{name}}","description":"List all cron jobs scheduled via CronCreate in this session.",
+         "input_schema":{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{},"additionalProperties":false},
+         "defer_loading":true}
+        """)!.AsObject();
 
     public string Words(int count)
     {

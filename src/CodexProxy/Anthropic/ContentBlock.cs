@@ -6,7 +6,7 @@ namespace CodexProxy.Anthropic;
 /// <summary>
 /// One request content block, read flat: which fields matter depends on <see cref="Type"/>
 /// (<c>text</c>, <c>image</c>, <c>document</c>, <c>tool_use</c>, <c>tool_result</c>, <c>thinking</c>,
-/// <c>redacted_thinking</c>, <c>server_tool_use</c>, <c>web_search_tool_result</c>). A flat shape lets the
+/// <c>redacted_thinking</c>, <c>server_tool_use</c>, <c>web_search_tool_result</c>, <c>tool_reference</c>). A flat shape lets the
 /// mapper reject an unknown type with a message naming its JSON path instead of a generic converter error.
 /// </summary>
 internal sealed record ContentBlock
@@ -43,6 +43,9 @@ internal sealed record ContentBlock
     [JsonPropertyName("signature")] public string? Signature { get; init; }
 
     [JsonPropertyName("data")] public string? Data { get; init; }
+
+    // tool_reference (tool search: the result that loads a deferred tool)
+    [JsonPropertyName("tool_name")] public string? ToolName { get; init; }
 
     /// <summary>cache_control, citations and any field this proxy does not use.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }

@@ -43,6 +43,12 @@ internal sealed record InputMessage
     [JsonPropertyName("content")]
     [JsonConverter(typeof(ContentListConverter))]
     public IReadOnlyList<ContentBlock>? Content { get; init; }
+
+    /// <summary>On Claude Code's <c>system</c> entries: the settings (effort) from this point of the conversation on.</summary>
+    [JsonPropertyName("output_config")] public OutputConfig? OutputConfig { get; init; }
+
+    /// <summary>Anything newer on a message; read so that it never fails the request.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 internal sealed record ToolDefinition
@@ -55,6 +61,9 @@ internal sealed record ToolDefinition
     [JsonPropertyName("description")] public string? Description { get; init; }
 
     [JsonPropertyName("input_schema")] public JsonElement InputSchema { get; init; }
+
+    /// <summary>Tool search: the tool is only usable once a <c>tool_reference</c> block in the conversation names it.</summary>
+    [JsonPropertyName("defer_loading")] public bool? DeferLoading { get; init; }
 
     /// <summary>Server-tool settings (max_uses, allowed_domains, user_location, …) and anything newer.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
@@ -82,6 +91,9 @@ internal sealed record ThinkingConfig
     [JsonPropertyName("type")] public string? Type { get; init; }
 
     [JsonPropertyName("budget_tokens")] public int? BudgetTokens { get; init; }
+
+    /// <summary><c>omitted</c>: thinking blocks carry only their signature, no text. Other values show the text.</summary>
+    [JsonPropertyName("display")] public string? Display { get; init; }
 }
 
 internal sealed record OutputConfig

@@ -47,7 +47,7 @@ internal static class MessagesEndpoint
                 ProxyLog.RequestBody(logger, entry.RequestId, body);
             }
 
-            var context = new StreamTranslationContext(NewMessageId(), mapped.RequestedModel, mapped.ToolNames);
+            var context = new StreamTranslationContext(NewMessageId(), mapped.RequestedModel, mapped.ToolNames) { OmitThinkingText = mapped.OmitThinkingText };
             var codexEvents = upstream.StreamAsync(mapped.Body, cancellationToken);
             var translated = StreamTranslator.TranslateAsync(codexEvents, context, cancellationToken);
             var events = RecordUsage(translated, entry, usage => calibration.Record(mapped.Body, usage), cancellationToken);

@@ -9,15 +9,13 @@ namespace CodexProxy.Hosting;
 
 /// <summary>
 /// <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c> in Anthropic's list format: the Claude names Claude Code uses
-/// (with the Codex model each maps to) followed by the catalogue's listed models. <c>max_input_tokens</c> is the real
-/// Codex window, so Claude Code compacts in time.
+/// (the built-in table's <c>claudeModels</c>, with the Codex model each maps to), then the catalogue's listed models,
+/// then the same models as <c>claude-codex-{slug}</c>: Claude Code's gateway model discovery
+/// (<c>CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1</c>) keeps only ids containing "claude" or "anthropic", and shows
+/// <c>display_name</c> and <c>description</c> in its model picker. <c>max_input_tokens</c> is the real Codex window.
 /// </summary>
 internal static class ModelsEndpoint
 {
-    /// <summary>The Claude names current Claude Code sends (its default and alias model ids).</summary>
-    public static readonly IReadOnlyList<string> ClaudeNames =
-        ["claude-opus-4-8", "claude-sonnet-5", "claude-fable-5", "claude-haiku-4-5-20251001"];
-
     /// <summary>The catalogue has no release dates; a fixed timestamp keeps the answer stable.</summary>
     private const string CreatedAt = "2026-01-01T00:00:00Z";
 
@@ -31,21 +29,48 @@ internal static class ModelsEndpoint
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var entries = new List<ModelEntry>();
-        foreach (var name in ClaudeNames)
+        foreach (var name in ModelResolver.BuiltInTable.ClaudeModels)
         {
-            var target = ModelResolver.Resolve(name, mapping, catalog);
-            var window = catalog.Find(target.Slug)?.ContextWindow ?? ModelCatalog.DefaultContextWindow;
-            var effort = target.Effort is null ? string.Empty : $" ({target.Effort})";
-            entries.Add(new ModelEntry(name, $"{name} → {target.Slug}{effort}", CreatedAt, window) { MapsTo = target.Slug, Effort = target.Effort });
+            entries.Add(ClaudeEntry(name, catalog, mapping));
         }
 
-        foreach (var model in catalog.Usable.Where(m => m.Listed))
+        var listed = catalog.Usable.Where(m => m.Listed).ToList();
+        foreach (var model in listed)
         {
-            entries.Add(new ModelEntry(model.Slug, model.DisplayName, CreatedAt, model.ContextWindow));
+            entries.Add(new ModelEntry(model.Slug, model.DisplayName, CreatedAt, model.ContextWindow) { Description = Window(model.ContextWindow) });
+        }
+
+        foreach (var model in listed)
+        {
+            entries.Add(new ModelEntry(ModelResolver.CodexModelPrefix + model.Slug, $"{model.DisplayName} (Codex)", CreatedAt, model.ContextWindow)
+            {
+                MapsTo = model.Slug,
+                Description = $"Codex {model.Slug}, {Window(model.ContextWindow)}",
+            });
         }
 
         return entries;
     }
+
+    private static ModelEntry ClaudeEntry(string name, CatalogSnapshot catalog, ModelMappingOptions mapping)
+    {
+        var target = ModelResolver.Resolve(name, mapping, catalog);
+        var window = catalog.Find(target.Slug)?.ContextWindow ?? ModelCatalog.DefaultContextWindow;
+        var effort = target.Effort switch
+        {
+            null => string.Empty,
+            _ when target.EffortIsDefault => $", effort {target.Effort} unless the request sets one",
+            _ => $", effort {target.Effort}",
+        };
+        return new ModelEntry(name, $"{name} → {target.Slug}", CreatedAt, window)
+        {
+            MapsTo = target.Slug,
+            Effort = target.Effort,
+            Description = $"Codex {target.Slug}{effort}, {Window(window)}",
+        };
+    }
+
+    private static string Window(int tokens) => string.Create(CultureInfo.InvariantCulture, $"{tokens:N0}-token context");
 
     private static async Task<IResult> ListAsync(HttpContext http, ModelCatalog catalog, ProxyOptions options)
     {
@@ -77,9 +102,7 @@ internal static class ModelsEndpoint
         if (entry is null && ModelResolver.IsClaudeName(id))
         {
             // Any Claude name resolves (e.g. a dated or [1m] variant): describe what it maps to.
-            var target = ModelResolver.Resolve(id, options.Models, snapshot);
-            var window = snapshot.Find(target.Slug)?.ContextWindow ?? ModelCatalog.DefaultContextWindow;
-            entry = new ModelEntry(id, $"{id} → {target.Slug}", CreatedAt, window) { MapsTo = target.Slug, Effort = target.Effort };
+            entry = ClaudeEntry(id, snapshot, options.Models);
         }
 
         if (entry is null)
@@ -119,6 +142,9 @@ internal sealed record ModelEntry(
     [JsonPropertyName("maps_to")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? MapsTo { get; init; }
 
     [JsonPropertyName("reasoning_effort")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Effort { get; init; }
+
+    /// <summary>Claude Code's model picker shows it under the name.</summary>
+    [JsonPropertyName("description")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Description { get; init; }
 }
 
 internal sealed record ModelList(

@@ -172,8 +172,8 @@ public sealed class DoctorTests
         {
             await using var upstream = await FakeCodexUpstream.StartAsync(ct);
             upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
-            var home = Path.Combine(temp.FullName, "home");
             await using var proxy = await ProxyFixture.StartAsync(upstream, ct);
+            var home = proxy.Home;
             var port = proxy.BaseAddress.Port;
             var environment = new Hashtable
             {

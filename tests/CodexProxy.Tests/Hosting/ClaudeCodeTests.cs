@@ -30,7 +30,7 @@ public sealed class ClaudeCodeTests
         try
         {
             var (exitCode, stdout, stderr) = await ProcessRunner.RunSplitAsync(
-                StartInfo(claude, proxy.BaseAddress, home.FullName, workDir.FullName),
+                StartInfo(claude, proxy.BaseAddress, home.FullName, workDir.FullName, "Run the marker command with the Bash tool, then tell me it ran.", AnthropicRequests.Model),
                 TimeSpan.FromMinutes(2),
                 ct);
 
@@ -65,20 +65,26 @@ public sealed class ClaudeCodeTests
             : UpstreamScenario.Transcript("text-template.sse").With("TEXT", "OK");
     }
 
-    /// <summary>A minimal, <c>env -i</c>-style environment (claude-code-traffic.md §1.2–§1.3).</summary>
-    private static ProcessStartInfo StartInfo(string claude, Uri proxy, string home, string workDir)
+    /// <summary>A minimal, <c>env -i</c>-style environment (claude-code-traffic.md §1.2–§1.3); no <c>--model</c> when
+    /// <paramref name="model"/> is null (Claude Code's default model).</summary>
+    internal static ProcessStartInfo StartInfo(string claude, Uri proxy, string home, string workDir, string prompt, string? model)
     {
         var start = new ProcessStartInfo(claude)
         {
             WorkingDirectory = workDir,
             ArgumentList =
             {
-                "-p", "Run the marker command with the Bash tool, then tell me it ran.",
+                "-p", prompt,
                 "--output-format", "stream-json", "--verbose",
                 "--permission-mode", "bypassPermissions",
-                "--model", AnthropicRequests.Model,
             },
         };
+        if (model is not null)
+        {
+            start.ArgumentList.Add("--model");
+            start.ArgumentList.Add(model);
+        }
+
         var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
         start.Environment.Clear();
         start.Environment["PATH"] = path;
@@ -99,7 +105,7 @@ public sealed class ClaudeCodeTests
         return start;
     }
 
-    private static IEnumerable<JsonElement> ParseEvents(string stdout)
+    internal static IEnumerable<JsonElement> ParseEvents(string stdout)
     {
         foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

@@ -76,7 +76,7 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
         var data = root.GetProperty("data").EnumerateArray().ToList();
 
         Assert.False(root.GetProperty("has_more").GetBoolean());
-        Assert.Equal("claude-opus-4-8", root.GetProperty("first_id").GetString());
+        Assert.Equal("claude-opus-5-5", root.GetProperty("first_id").GetString());
         Assert.Equal(data[^1].GetProperty("id").GetString(), root.GetProperty("last_id").GetString());
         var opus = data[0];
         Assert.Equal("model", opus.GetProperty("type").GetString());
@@ -96,7 +96,7 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
 
         Assert.True(first.RootElement.GetProperty("has_more").GetBoolean());
         Assert.Equal(2, first.RootElement.GetProperty("data").GetArrayLength());
-        Assert.Equal("claude-fable-5", second.RootElement.GetProperty("first_id").GetString());
+        Assert.Equal("claude-haiku-5-5", second.RootElement.GetProperty("first_id").GetString());
     }
 
     [Fact]

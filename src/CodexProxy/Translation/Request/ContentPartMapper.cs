@@ -44,13 +44,22 @@ internal static class ContentPartMapper
     /// <summary>
     /// The blocks nested in a <c>tool_result</c> or a <c>content</c> document → parts: empty text is dropped,
     /// images are mapped, documents only where <paramref name="allowDocuments"/> (a document cannot nest another).
+    /// A run of <c>tool_reference</c> blocks (a ToolSearch result) becomes one text part naming the loaded tools.
     /// </summary>
     public static List<CodexContentPart> ToParts(IReadOnlyList<ContentBlock> blocks, string path, string container, bool allowDocuments)
     {
         var parts = new List<CodexContentPart>(blocks.Count);
+        var references = new List<string>();
         for (var i = 0; i < blocks.Count; i++)
         {
             var inner = blocks[i];
+            if (inner.Type == ToolSearch.ToolReferenceType)
+            {
+                references.Add(ToolSearch.ReferencedName(inner, $"{path}[{i}]"));
+                continue;
+            }
+
+            FlushReferences(references, parts);
             switch (inner.Type)
             {
                 case "text" when string.IsNullOrEmpty(inner.Text):
@@ -69,7 +78,17 @@ internal static class ContentPartMapper
             }
         }
 
+        FlushReferences(references, parts);
         return parts;
+    }
+
+    private static void FlushReferences(List<string> references, List<CodexContentPart> parts)
+    {
+        if (references.Count > 0)
+        {
+            parts.Add(new CodexInputText(ToolSearch.LoadedToolsText(references)));
+            references.Clear();
+        }
     }
 
     private static string DataUrl(BlockSource source, string path)

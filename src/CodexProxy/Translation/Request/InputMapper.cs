@@ -102,6 +102,11 @@ internal static class InputMapper
                     }
 
                     break;
+                case ToolSearch.ToolReferenceType:
+                    // Outside a tool_result (not seen from Claude Code so far, accepted all the same): text in place.
+                    RequireRole(role != "assistant", block, blockPath, "user or system");
+                    pending.Add(new CodexInputText(ToolSearch.LoadedToolsText([ToolSearch.ReferencedName(block, blockPath)])));
+                    break;
                 case "redacted_thinking":
                     // Anthropic-encrypted reasoning: Codex cannot read it.
                     break;

@@ -5,6 +5,10 @@ namespace CodexProxy.Translation.Request;
 /// <summary>The built-in model table, read from the embedded <c>model-map.json</c>.</summary>
 internal sealed record ModelMapData
 {
+    /// <summary>The Claude model ids Claude Code sends (current release first, then the ones older releases use):
+    /// listed by <c>GET /v1/models</c>, each with the Codex model it maps to.</summary>
+    [JsonPropertyName("claudeModels")] public IReadOnlyList<string> ClaudeModels { get; init; } = [];
+
     /// <summary>Claude families, matched by a case-insensitive substring of the requested name.</summary>
     [JsonPropertyName("families")] public IReadOnlyList<FamilyMapping> Families { get; init; } = [];
 

@@ -4,25 +4,37 @@ using CodexProxy.Configuration;
 
 namespace CodexProxy.Translation.Request;
 
-/// <summary>The upstream slug to call and the effort its name asked for (null: let the request decide).</summary>
-internal sealed record ResolvedModel(string Slug, string? Effort);
+/// <summary>The upstream slug to call and the effort that goes with it (null: let the request decide).</summary>
+/// <param name="Effort">From an effort suffix on the name (<c>gpt-5.5-high</c>), an alias, or the family table.</param>
+internal sealed record ResolvedModel(string Slug, string? Effort)
+{
+    /// <summary>True when <see cref="Effort"/> is only the built-in table's default for a Claude family, which the
+    /// client's own effort overrides; false when the user named it (a suffix, an override, an alias).</summary>
+    public bool EffortIsDefault { get; init; }
+}
 
 /// <summary>
 /// Turns the model name a client asked for into a Codex slug.
 /// <list type="number">
 /// <item>Claude Code's <c>[1m]</c> context marker is stripped first.</item>
+/// <item><c>claude-codex-{slug}</c> (how <c>GET /v1/models</c> lists Codex models for Claude Code's model discovery,
+/// which keeps only ids containing "claude") is that Codex slug, whatever the mode.</item>
 /// <item>Claude names (<c>claude-*</c>, or containing <c>opus</c>/<c>sonnet</c>/<c>haiku</c>) are always mapped:
 /// the family override (<c>ANTHROPIC_DEFAULT_OPUS_MODEL</c>, …) wins as given, else the built-in table's default,
 /// which then resolves against the catalogue (<see cref="CatalogSnapshot.ResolveDefault"/>: a legacy default follows
 /// its <c>upgrade</c>, a missing one becomes the top-priority model, or for Haiku the fast tier).</item>
 /// <item>Other names go upstream unchanged in passthrough mode; otherwise an exact built-in alias applies first.</item>
 /// <item>An effort suffix (<c>-none</c> … <c>-ultra</c>) on the resulting name is split off and returned as
-/// <see cref="ResolvedModel.Effort"/>; it beats any effort from the table.</item>
+/// <see cref="ResolvedModel.Effort"/>; it beats any effort from the table. The table's own effort is marked
+/// <see cref="ResolvedModel.EffortIsDefault"/>: the request's effort wins over it (see <see cref="EffortMapper"/>).</item>
 /// </list>
 /// </summary>
 internal static class ModelResolver
 {
     public const string ResourceName = "CodexProxy.Translation.model-map.json";
+
+    /// <summary>Claude Code's gateway model discovery drops every id without "claude" or "anthropic" in it.</summary>
+    public const string CodexModelPrefix = "claude-codex-";
 
     private const string OneMillionContextMarker = "[1m]";
 
@@ -41,6 +53,11 @@ internal static class ModelResolver
         ArgumentNullException.ThrowIfNull(options);
 
         var name = StripContextMarker(requested.Trim());
+        if (name.StartsWith(CodexModelPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > CodexModelPrefix.Length)
+        {
+            return SplitEffortSuffix(name[CodexModelPrefix.Length..]);
+        }
+
         if (IsClaudeName(name))
         {
             return ResolveClaude(name, options, catalog);
@@ -103,7 +120,7 @@ internal static class ModelResolver
             parsed = parsed with { Slug = catalog.ResolveDefault(parsed.Slug, fastTier: family == "haiku") };
         }
 
-        return parsed with { Effort = parsed.Effort ?? target.Effort };
+        return parsed.Effort is null ? parsed with { Effort = target.Effort, EffortIsDefault = target.Effort is not null } : parsed;
     }
 
     private static string? FamilyOf(string name) =>

@@ -10,8 +10,12 @@ namespace CodexProxy.Translation.Request;
 /// <param name="Catalog">The model catalogue (live or built-in) the request is shaped by.</param>
 internal sealed record RequestContext(string? SessionId, ModelMappingOptions Models, CatalogSnapshot? Catalog = null);
 
-/// <summary>The Codex request plus what the response side needs to map names back.</summary>
-internal sealed record MappedRequest(CodexRequest Body, string RequestedModel, ToolNameMap ToolNames);
+/// <summary>The Codex request plus what the response side needs: names to map back, and whether thinking text is wanted.</summary>
+internal sealed record MappedRequest(CodexRequest Body, string RequestedModel, ToolNameMap ToolNames)
+{
+    /// <summary><c>thinking.display: "omitted"</c>: thinking blocks go back with their signature only.</summary>
+    public bool OmitThinkingText { get; init; }
+}
 
 /// <summary>
 /// Anthropic Messages request → Codex Responses request. Pure; throws <see cref="InvalidRequestException"/> with the
@@ -47,13 +51,13 @@ internal static class RequestMapper
             Model = model.Slug,
             Instructions = instructions,
             Input = input,
-            Tools = ToolsMapper.ToCodexTools(request.Tools, toolNames),
+            Tools = ToolsMapper.ToCodexTools(ToolSearch.Offer(request.Tools, messages), toolNames),
             ToolChoice = ToolsMapper.ToCodexToolChoice(request.ToolChoice, request.Tools, toolNames),
             ParallelToolCalls = ToolsMapper.ParallelToolCalls(request.ToolChoice),
-            Reasoning = EffortMapper.ToReasoning(model.Effort, request.OutputConfig, request.Thinking),
+            Reasoning = EffortMapper.ToReasoning(model, request),
             PromptCacheKey = SessionKey.ForThread(SessionKey.From(context.SessionId, request.Metadata), instructions, input),
         };
-        return new MappedRequest(body, request.Model, toolNames);
+        return new MappedRequest(body, request.Model, toolNames) { OmitThinkingText = EffortMapper.OmitsThinkingText(request.Thinking) };
     }
 
     /// <summary>JSON allows <c>[null]</c> where an object belongs; name it here rather than fail deeper in.</summary>

@@ -11,21 +11,9 @@ internal static class ToolsMapper
 {
     private const string WebSearchTypePrefix = "web_search_";
 
-    public static IReadOnlyList<CodexTool> ToCodexTools(IReadOnlyList<ToolDefinition>? tools, ToolNameMap names)
-    {
-        if (tools is null)
-        {
-            return [];
-        }
-
-        var result = new List<CodexTool>(tools.Count);
-        for (var i = 0; i < tools.Count; i++)
-        {
-            result.Add(ToCodexTool(tools[i], $"tools[{i}]", names));
-        }
-
-        return result;
-    }
+    /// <summary>The offered tools (see <see cref="ToolSearch"/>) in upstream order; deferred tools not yet loaded are absent.</summary>
+    public static IReadOnlyList<CodexTool> ToCodexTools(OfferedTools offered, ToolNameMap names) =>
+        [.. offered.InUpstreamOrder.Select(tool => ToCodexTool(tool.Definition, $"tools[{tool.RequestIndex}]", names))];
 
     public static bool IsWebSearch(ToolDefinition tool) =>
         tool.Type?.StartsWith(WebSearchTypePrefix, StringComparison.Ordinal) == true;

@@ -87,7 +87,7 @@ internal sealed partial class ContentBlockSequencer
     private void OnSummaryDelta(int key, CodexStreamEvent codexEvent)
     {
         var state = GetOrCreate(key, CodexItemKind.Reasoning, codexEvent.ItemId);
-        if (state.Kind != CodexItemKind.Reasoning || state.IsDone || string.IsNullOrEmpty(codexEvent.Delta))
+        if (state.Kind != CodexItemKind.Reasoning || state.IsDone || string.IsNullOrEmpty(codexEvent.Delta) || OmitThinkingText)
         {
             return;
         }
@@ -187,7 +187,7 @@ internal sealed partial class ContentBlockSequencer
 
     private void FinishReasoning(int key, CodexItemState state, CodexOutputItem item)
     {
-        if (!state.HasDeltas)
+        if (!state.HasDeltas && !OmitThinkingText)
         {
             var summary = string.Join(ThinkingSeparator, item.Summary?.Select(static part => part.Text).Where(static text => !string.IsNullOrEmpty(text)) ?? []);
             if (summary.Length > 0)

@@ -13,7 +13,8 @@ namespace CodexProxy.Translation.Response;
 /// Thinking blocks open lazily (first summary delta, or the done item) because a reasoning item with neither
 /// summary text nor <c>encrypted_content</c> would be an unsigned, empty block that Claude Code cannot use;
 /// such items produce nothing. Text blocks also open at their first non-empty delta. Tool-use blocks open at
-/// <c>output_item.added</c>, which already carries the call id and name.
+/// <c>output_item.added</c>, which already carries the call id and name. With <see cref="OmitThinkingText"/> a
+/// thinking block carries no text at all: it opens at the done item, holding only the signature.
 /// </remarks>
 internal sealed partial class ContentBlockSequencer(ToolNameMap toolNames, List<StreamEvent> output)
 {
@@ -24,6 +25,10 @@ internal sealed partial class ContentBlockSequencer(ToolNameMap toolNames, List<
     private int? _openKey;
     private int _nextBlockIndex;
     private int _nextSyntheticKey = -1;
+
+    /// <summary>The client asked for <c>thinking.display: "omitted"</c>: reasoning summaries are not forwarded, the
+    /// signature (the encrypted reasoning, needed for the replay) still is.</summary>
+    public bool OmitThinkingText { get; init; }
 
     /// <summary>Whether a <c>tool_use</c> block was started in this response.</summary>
     public bool AnyToolUse { get; private set; }

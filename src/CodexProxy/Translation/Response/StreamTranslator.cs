@@ -7,7 +7,11 @@ namespace CodexProxy.Translation.Response;
 
 /// <param name="MessageId">The Anthropic message id (<c>msg_…</c>).</param>
 /// <param name="RequestedModel">Echoed as <c>model</c>: the name the client asked for.</param>
-internal sealed record StreamTranslationContext(string MessageId, string RequestedModel, ToolNameMap ToolNames);
+internal sealed record StreamTranslationContext(string MessageId, string RequestedModel, ToolNameMap ToolNames)
+{
+    /// <summary>The client asked for <c>thinking.display: "omitted"</c>: thinking blocks carry their signature only.</summary>
+    public bool OmitThinkingText { get; init; }
+}
 
 /// <summary>One state machine: Codex events in, Anthropic events out, each as soon as its input arrives.</summary>
 /// <remarks>
@@ -25,7 +29,7 @@ internal static class StreamTranslator
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var output = new List<StreamEvent>(4);
-        var blocks = new ContentBlockSequencer(context.ToolNames, output);
+        var blocks = new ContentBlockSequencer(context.ToolNames, output) { OmitThinkingText = context.OmitThinkingText };
         var started = false;
         var finished = false;
 

@@ -221,7 +221,7 @@ internal static partial class CodexCliParity
             (not null, null) => ("missing", $"CLI sends {Short(theirs)}; the proxy does not"),
             (null, not null) => ("extra", $"the proxy sends {Short(ours)}; the CLI does not"),
             _ when !valueMatters || theirs == ours => (null, null),
-            _ => ("value", $"CLI {Short(theirs)}, proxy {Short(ours)}"),
+            _ => ("value", $"CLI {Short(theirs!)}, proxy {Short(ours!)}"),
         };
         if (suffix is not null)
         {
@@ -244,7 +244,7 @@ internal static partial class CodexCliParity
 
     private static string? Lookup(JsonObject request, string path)
     {
-        JsonNode? node = path.StartsWith("header:", StringComparison.Ordinal)
+        var node = path.StartsWith("header:", StringComparison.Ordinal)
             ? request["headers"]?[path["header:".Length..]]
             : request["body"];
         if (!path.StartsWith("header:", StringComparison.Ordinal))

@@ -58,12 +58,70 @@ public sealed class EffortMapperTests
     }
 
     [Fact]
-    public void Opus_HasNoTableEffort_SoTheClientsEffortIsSent()
+    public void TableEffort_ForOpus_AppliesWhenTheClientGivesNone_AndIsSentEvenWithoutThinking()
     {
-        var mapped = Map("""{"model":"claude-opus-4-8","messages":[{"role":"user","content":"q"}],"output_config":{"effort":"low"}}""");
+        var mapped = Map("""{"model":"claude-opus-5-5","messages":[{"role":"user","content":"q"}],"thinking":{"type":"adaptive"}}""");
+        var bare = Map("""{"model":"claude-opus-5-5","messages":[{"role":"user","content":"q"}]}""");
 
-        Assert.Equal("low", mapped.Body.Reasoning?.Effort);
-        Assert.Null(mapped.Body.Reasoning?.Summary);
+        Assert.Equal("high", mapped.Body.Reasoning?.Effort);
+        Assert.Equal("high", bare.Body.Reasoning?.Effort);
+        Assert.Null(bare.Body.Reasoning?.Summary);
+    }
+
+    [Theory]
+    [InlineData("\"output_config\":{\"effort\":\"medium\"}", "medium")]
+    [InlineData("\"output_config\":{\"effort\":\"low\"}", "low")]
+    [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2000}", "medium")]
+    [InlineData("\"output_config\":{\"effort\":\"bogus\"}", "high")]
+    public void ClientEffort_WinsOverTheTable(string members, string effort)
+    {
+        var mapped = Map($$"""{"model":"claude-opus-5-5","messages":[{"role":"user","content":"q"}],{{members}}}""");
+
+        Assert.Equal(effort, mapped.Body.Reasoning?.Effort);
+    }
+
+    [Fact]
+    public void PerTurnEffort_OnTheNewestSystemEntry_WinsOverTheTopLevelOne()
+    {
+        var mapped = Map("""
+            {"model":"claude-opus-5-5","output_config":{"effort":"medium"},"thinking":{"type":"adaptive","display":"updates"},
+             "messages":[{"role":"user","content":"q"},
+                         {"role":"system","content":[{"type":"text","text":"env"}],"output_config":{"effort":"medium"}},
+                         {"role":"assistant","content":"a"},
+                         {"role":"system","content":"now think harder","output_config":{"effort":"max"}},
+                         {"role":"user","content":"go"}]}
+            """);
+
+        Assert.Equal("xhigh", mapped.Body.Reasoning?.Effort);
+        Assert.Equal("auto", mapped.Body.Reasoning?.Summary);
+    }
+
+    [Fact]
+    public void Precedence_NamedEffortThenClientThenBudgetThenTableThenThinking()
+    {
+        var table = new ResolvedModel("gpt-5.5", "high") { EffortIsDefault = true };
+        var named = new ResolvedModel("gpt-5.5", "low");
+        var budget = new CodexProxy.Anthropic.ThinkingConfig { Type = "enabled", BudgetTokens = 30_000 };
+        var adaptive = new CodexProxy.Anthropic.ThinkingConfig { Type = "adaptive" };
+
+        Assert.Equal("low", EffortMapper.Choose(named, "medium", budget));
+        Assert.Equal("medium", EffortMapper.Choose(table, "medium", budget));
+        Assert.Equal("xhigh", EffortMapper.Choose(table, null, budget));
+        Assert.Equal("high", EffortMapper.Choose(table, null, adaptive));
+        Assert.Equal("medium", EffortMapper.Choose(new ResolvedModel("gpt-5.5", null), null, adaptive));
+        Assert.Null(EffortMapper.Choose(new ResolvedModel("gpt-5.5", null), null, null));
+    }
+
+    [Fact]
+    public void DisplayOmitted_AsksForNoSummary_AndMarksTheMappedRequest()
+    {
+        var mapped = MapWith("\"thinking\":{\"type\":\"adaptive\",\"display\":\"omitted\"},\"output_config\":{\"effort\":\"medium\"}");
+        var shown = MapWith("\"thinking\":{\"type\":\"adaptive\",\"display\":\"updates\"}");
+
+        Assert.Equal(("medium", null), (mapped.Body.Reasoning?.Effort, mapped.Body.Reasoning?.Summary));
+        Assert.True(mapped.OmitThinkingText);
+        Assert.Equal("auto", shown.Body.Reasoning?.Summary);
+        Assert.False(shown.OmitThinkingText);
     }
 
     [Fact]

@@ -14,6 +14,10 @@ public sealed class ModelResolverTests
     private static readonly ModelMappingOptions NoPassthrough = new() { Passthrough = false };
 
     [Theory]
+    [InlineData("claude-opus-5-5", "gpt-6-astra", null)]
+    [InlineData("claude-sonnet-5-5", "gpt-6.1-sol", null)]
+    [InlineData("claude-haiku-5-5", "gpt-6-luna", null)]
+    [InlineData("claude-fable-5-2", "gpt-6.1-sol", null)]
     [InlineData("claude-opus-4-8", "gpt-6-astra", null)]
     [InlineData("claude-opus-4-8[1m]", "gpt-6-astra", null)]
     [InlineData("opus", "gpt-6-astra", null)]
@@ -25,7 +29,9 @@ public sealed class ModelResolverTests
     [InlineData("claude-fable-5[1m]", "gpt-6.1-sol", null)]
     public void ClaudeNames_MapThroughBuiltInTable_InPassthroughMode(string requested, string slug, string? effort)
     {
-        Assert.Equal(new ResolvedModel(slug, effort), ModelResolver.Resolve(requested, Passthrough));
+        var resolved = ModelResolver.Resolve(requested, Passthrough);
+
+        Assert.Equal((slug, effort), (resolved.Slug, resolved.Effort));
     }
 
     [Theory]
@@ -34,6 +40,29 @@ public sealed class ModelResolverTests
     [InlineData("claude-unknown-9", "gpt-6.1-sol", null)]
     public void ClaudeNames_MapThroughBuiltInTable_WithoutPassthrough(string requested, string slug, string? effort)
     {
+        var resolved = ModelResolver.Resolve(requested, NoPassthrough);
+
+        Assert.Equal((slug, effort), (resolved.Slug, resolved.Effort));
+    }
+
+    [Fact]
+    public void NoFamilyHasATableEffort_AndSuffixAndOverrideEffortsAreNotDefaults()
+    {
+        // Today's table names no effort for any family: the request's (or the catalogue's default) applies.
+        Assert.Equal((null, false), (ModelResolver.Resolve("claude-opus-5-5", Passthrough).Effort, ModelResolver.Resolve("claude-opus-5-5", Passthrough).EffortIsDefault));
+        Assert.False(ModelResolver.Resolve("gpt-5.5-high", Passthrough).EffortIsDefault);
+        Assert.False(ModelResolver.Resolve("claude-opus-5-5", new ModelMappingOptions { OpusModel = "gpt-5.5-xhigh" }).EffortIsDefault);
+        Assert.False(ModelResolver.Resolve("gpt-5.1-codex-max", NoPassthrough).EffortIsDefault);
+    }
+
+    [Theory]
+    [InlineData("claude-codex-gpt-5.5", "gpt-5.5", null)]
+    [InlineData("claude-codex-gpt-5.4-mini", "gpt-5.4-mini", null)]
+    [InlineData("claude-codex-gpt-5.5-xhigh", "gpt-5.5", "xhigh")]
+    [InlineData("claude-codex-gpt-5.5[1m]", "gpt-5.5", null)]
+    public void DiscoveryIds_AreTheCodexSlug_InEitherMode(string requested, string slug, string? effort)
+    {
+        Assert.Equal(new ResolvedModel(slug, effort), ModelResolver.Resolve(requested, Passthrough));
         Assert.Equal(new ResolvedModel(slug, effort), ModelResolver.Resolve(requested, NoPassthrough));
     }
 
