@@ -46,12 +46,12 @@ internal sealed class CodexClient(
         // Serialised once: the bytes are identical on a retry, and identical turn after turn for the same history.
         var body = JsonSerializer.SerializeToUtf8Bytes(request, CodexJsonContext.Wire.CodexRequest);
         var credential = await credentials.GetAsync(cancellationToken);
-        var response = await SendAsync(body, request.PromptCacheKey, credential, idle, cancellationToken);
+        var response = await SendAsync(body, request.PromptCacheKey, request.ResponsesLite, credential, idle, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             response.Dispose();
             credential = await credentials.RecoverFromUnauthorizedAsync(credential, cancellationToken);
-            response = await SendAsync(body, request.PromptCacheKey, credential, idle, cancellationToken);
+            response = await SendAsync(body, request.PromptCacheKey, request.ResponsesLite, credential, idle, cancellationToken);
         }
 
         if (response.IsSuccessStatusCode)
@@ -67,7 +67,7 @@ internal sealed class CodexClient(
     }
 
     private async Task<HttpResponseMessage> SendAsync(
-        byte[] body, string? sessionId, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
+        byte[] body, string? sessionId, bool responsesLite, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, _responsesUri)
         {
@@ -84,6 +84,12 @@ internal sealed class CodexClient(
         headers.TryAddWithoutValidation("originator", Originator);
         headers.TryAddWithoutValidation("User-Agent", UserAgent);
         headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (responsesLite)
+        {
+            // The Responses-lite body shape (tools in an additional_tools item) is only accepted with this header.
+            headers.TryAddWithoutValidation("x-openai-internal-codex-responses-lite", "true");
+        }
+
         if (sessionId is not null)
         {
             // ChatGPT derives prompt-cache affinity from the session header; both spellings are in use.

@@ -39,6 +39,10 @@ internal sealed record CodexRequest
     /// <summary>The catalogue model uses the Responses-lite shape: the upstream client adds the
     /// <c>x-openai-internal-codex-responses-lite: true</c> header. Not part of the body.</summary>
     [JsonIgnore] public bool ResponsesLite { get; init; }
+
+    /// <summary>The <c>developer</c> item in <see cref="Input"/> that carries the client's system prompt; the upstream
+    /// pipeline moves it to <see cref="Instructions"/> when the backend insists on that field. Not part of the body.</summary>
+    [JsonIgnore] public CodexMessageItem? SystemPrompt { get; init; }
 }
 
 internal sealed record CodexReasoning

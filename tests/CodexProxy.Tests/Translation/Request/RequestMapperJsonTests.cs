@@ -46,7 +46,8 @@ public sealed class RequestMapperJsonTests
         // One line per input item; line breaks are layout only. The cache key is the session plus the thread hash
         // (SHA-256 of the instructions, a NUL and the first user message's content JSON, first 16 hex digits).
         var expected = """
-            {"model":"gpt-6-astra","stream":true,"instructions":"You are Claude Code.\n\nBe concise.","input":[
+            {"model":"gpt-6-astra","stream":true,"input":[
+            {"type":"message","role":"developer","content":[{"type":"input_text","text":"You are Claude Code.\n\nBe concise."}]},
             {"type":"message","role":"user","content":[{"type":"input_text","text":"<system-reminder>Today is 2026-12-01.</system-reminder>"},{"type":"input_text","text":"Run the tests"}]},
             {"type":"message","role":"developer","content":[{"type":"input_text","text":"Available agents: Explore"}]},
             {"type":"reasoning","summary":[{"type":"summary_text","text":"Run dotnet test."}],"content":null,"encrypted_content":"gAAAAB"},
