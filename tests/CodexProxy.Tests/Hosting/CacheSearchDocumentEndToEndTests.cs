@@ -48,7 +48,7 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
     {
         _transcript = "web-search.sse";
         var body = $$"""
-            {"model":"claude-sonnet-5","stream":{{(stream ? "true" : "false")}},"max_tokens":1000,
+            {"model":"gpt-5.5","stream":{{(stream ? "true" : "false")}},"max_tokens":1000,
              "tools":[{"type":"web_search_20250305","name":"web_search","max_uses":5}],
              "messages":[{"role":"user","content":"When was .NET 10 released?"}]}
             """;
@@ -81,8 +81,8 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
 
         using var second = JsonDocument.Parse(UpstreamBodies[1]);
         var items = second.RootElement.GetProperty("input").EnumerateArray().ToList();
-        Assert.Equal(["user", "assistant", "user"], items.Select(i => i.GetProperty("role").GetString()));
-        Assert.Contains(".NET 10 was released", items[1].GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(["developer", "user", "assistant", "user"], items.Select(i => i.GetProperty("role").GetString()));
+        Assert.Contains(".NET 10 was released", items[2].GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
         await PostAsync("/v1/messages", body, "s-pdf");
 
         using var sent = JsonDocument.Parse(Assert.Single(UpstreamBodies));
-        var parts = sent.RootElement.GetProperty("input")[0].GetProperty("content");
+        var parts = sent.RootElement.GetProperty("input")[1].GetProperty("content");
         Assert.Equal("input_file", parts[0].GetProperty("type").GetString());
         Assert.Equal("spec.pdf", parts[0].GetProperty("filename").GetString());
         Assert.Equal($"data:application/pdf;base64,{pdf}", parts[0].GetProperty("file_data").GetString());
