@@ -22,7 +22,7 @@ public sealed class ArchitectureTests
     private const string Core = @"^CodexProxy\.(Translation|Auth|Codex(?!\.Wire))(\..*)?$";
 
     // Bottom: the shapes on the two wires, configuration and plumbing every layer may use.
-    private const string Bottom = @"^CodexProxy\.(Anthropic|Codex\.Wire|Configuration|Diagnostics|IO|Logging)(\..*)?$";
+    private const string Bottom = @"^CodexProxy\.(Anthropic|Codex\.Wire|Configuration|Diagnostics|Formatting|IO|Logging)(\..*)?$";
 
     private static readonly Architecture Product = new ArchLoader().LoadAssemblies(typeof(ProxyApp).Assembly).Build();
 

@@ -6,7 +6,9 @@ namespace CodexProxy.Auth;
 
 /// <summary>
 /// A one-shot Kestrel app on 127.0.0.1 that receives the browser's redirect. Tries 1455, then 1457 (both on the
-/// server's redirect allow-list), then any free port, so a busy 1455 never blocks a login.
+/// server's redirect allow-list), then any free port, so a busy 1455 never blocks a login. The redirect names
+/// 127.0.0.1 too, as the official Codex CLI's does: with <c>localhost</c> the browser may try [::1] first, where
+/// another local user could be listening on the same port and receive the code.
 /// </summary>
 internal sealed class LoopbackCallbackListener : IAsyncDisposable
 {
@@ -33,8 +35,8 @@ internal sealed class LoopbackCallbackListener : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    /// <summary>Literally <c>localhost</c>: that is what the auth server's allow-list contains.</summary>
-    public string RedirectUri => $"http://localhost:{Port}{CallbackPath}";
+    /// <summary>The address the listener is bound to, literally: no name for the browser to resolve elsewhere.</summary>
+    public string RedirectUri => $"http://127.0.0.1:{Port}{CallbackPath}";
 
     /// <summary>Completes with the authorization code, or faults with <see cref="LoginFailedException"/>.</summary>
     public Task<string> Code => _code.Task;
@@ -87,10 +89,17 @@ internal sealed class LoopbackCallbackListener : IAsyncDisposable
         });
         var app = builder.Build();
         app.MapGet(CallbackPath, HandleCallback);
-        // The official CLI asks a stale login server on its port to go away with /cancel; honour that too.
+        // The official CLI asks a stale login server on its port to go away with /cancel; honour that too, but only
+        // from a program: a web page must not be able to end the user's login (an image tag would do).
         app.MapGet("/cancel", (HttpContext context) =>
         {
             context.Response.Headers.Connection = "close";
+            if (IsFromBrowser(context.Request, Port))
+            {
+                AuthLog.CallbackRejected(_logger, "a browser request to /cancel");
+                return Results.Text("Only a login program may cancel this login.", statusCode: StatusCodes.Status403Forbidden);
+            }
+
             _code.TrySetException(new LoginFailedException("The login was cancelled by another login attempt."));
             return Results.Text("Login cancelled.");
         });
@@ -117,6 +126,14 @@ internal sealed class LoopbackCallbackListener : IAsyncDisposable
         _code.TrySetResult(callback.Code!);
         return Results.Content(SuccessPage, "text/html; charset=utf-8");
     }
+
+    /// <summary>Browsers send fetch metadata or an Origin with every request (cross-site ones included), and a
+    /// DNS-rebound page its own host name; a program such as the Codex CLI sends none of these.</summary>
+    internal static bool IsFromBrowser(HttpRequest request, int port) =>
+        request.Headers.ContainsKey("Sec-Fetch-Site") || request.Headers.ContainsKey("Sec-Fetch-Mode")
+        || request.Headers.Origin.Count > 0
+        || request.Host.Port != port
+        || request.Host.Host is not ("127.0.0.1" or "localhost" or "[::1]");
 
     private static int ReadBoundPort(WebApplication app)
     {

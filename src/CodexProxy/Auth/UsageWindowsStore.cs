@@ -1,43 +1,39 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace CodexProxy.Auth;
 
 /// <summary>
-/// Records the x-codex-* usage windows of every upstream answer (429s included) in a small state file next to
-/// tokens.json, for <c>status</c>. Written only when the windows change, so steady traffic causes no disk churn.
+/// Records the rate limits of every upstream answer (429s included: <see cref="RateLimitHeaders"/>) and of every
+/// <c>codex.rate_limits</c> stream event (<see cref="RateLimitEvent"/>) in a small state file next to tokens.json,
+/// for <c>status</c>. Written only when something other than the time changed, so steady traffic causes no disk churn.
 /// </summary>
-internal sealed class UsageWindowsStore(string path, TimeProvider time, ILogger logger) : IUpstreamHeadersObserver
+internal sealed class UsageWindowsStore(string path, TimeProvider time, ILogger logger) : IUpstreamHeadersObserver, IRateLimitEventObserver
 {
     private readonly Lock _writeLock = new();
-    private UsageSnapshot? _lastWritten;
+    private UsageSnapshot? _last;
+    private byte[]? _lastContent;
 
     public string Path => path;
 
     public void OnResponseHeaders(HttpResponseHeaders headers)
     {
-        var snapshot = Parse(headers, time.GetUtcNow());
-        if (snapshot is null)
+        if (RateLimitHeaders.Parse(headers, time.GetUtcNow()) is { } snapshot)
         {
-            return;
+            lock (_writeLock)
+            {
+                Write(snapshot);
+            }
         }
+    }
 
+    public void OnRateLimitEvent(ReadOnlySpan<byte> data)
+    {
         lock (_writeLock)
         {
-            if (_lastWritten is { } last && last.PlanType == snapshot.PlanType && last.Primary == snapshot.Primary && last.Secondary == snapshot.Secondary)
+            if (RateLimitEvent.Apply(_last ?? TryRead(), data, time.GetUtcNow()) is { } snapshot)
             {
-                return;
-            }
-
-            try
-            {
-                AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(snapshot, AuthJsonContext.Default.UsageSnapshot));
-                _lastWritten = snapshot;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                AuthLog.UsageWriteFailed(logger, path, e);
+                Write(snapshot);
             }
         }
     }
@@ -54,41 +50,23 @@ internal sealed class UsageWindowsStore(string path, TimeProvider time, ILogger 
         }
     }
 
-    /// <summary>Null when the answer carried no usable window.</summary>
-    internal static UsageSnapshot? Parse(HttpResponseHeaders headers, DateTimeOffset now)
+    private void Write(UsageSnapshot snapshot)
     {
-        var primary = ParseWindow(headers, "primary", now);
-        var secondary = ParseWindow(headers, "secondary", now);
-        if (primary is null && secondary is null)
+        _last = snapshot;
+        var content = JsonSerializer.SerializeToUtf8Bytes(snapshot with { ObservedAt = default }, AuthJsonContext.Default.UsageSnapshot);
+        if (_lastContent is not null && content.AsSpan().SequenceEqual(_lastContent))
         {
-            return null;
+            return;
         }
 
-        return new UsageSnapshot { ObservedAt = now, PlanType = Get(headers, "x-codex-plan-type"), Primary = primary, Secondary = secondary };
+        try
+        {
+            AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(snapshot, AuthJsonContext.Default.UsageSnapshot));
+            _lastContent = content;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            AuthLog.UsageWriteFailed(logger, path, e);
+        }
     }
-
-    /// <summary>A window counts only if used-percent parses and something else says it exists (CX's rule).</summary>
-    private static UsageWindow? ParseWindow(HttpResponseHeaders headers, string name, DateTimeOffset now)
-    {
-        if (!double.TryParse(Get(headers, $"x-codex-{name}-used-percent"), NumberStyles.Float, CultureInfo.InvariantCulture, out var used))
-        {
-            return null;
-        }
-
-        int? minutes = int.TryParse(Get(headers, $"x-codex-{name}-window-minutes"), CultureInfo.InvariantCulture, out var m) ? m : null;
-        DateTimeOffset? resetsAt =
-            long.TryParse(Get(headers, $"x-codex-{name}-reset-at"), CultureInfo.InvariantCulture, out var at) ? DateTimeOffset.FromUnixTimeSeconds(at)
-            : long.TryParse(Get(headers, $"x-codex-{name}-reset-after-seconds"), CultureInfo.InvariantCulture, out var after)
-                ? DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() + after)
-            : null;
-        if (used <= 0 && minutes is null or <= 0 && resetsAt is null)
-        {
-            return null;
-        }
-
-        return new UsageWindow { UsedPercent = used, WindowMinutes = minutes, ResetsAt = resetsAt };
-    }
-
-    private static string? Get(HttpResponseHeaders headers, string name) =>
-        headers.TryGetValues(name, out var values) ? values.FirstOrDefault()?.Trim() : null;
 }

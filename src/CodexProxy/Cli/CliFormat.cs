@@ -1,4 +1,5 @@
 using System.Globalization;
+using CodexProxy.Formatting;
 using CodexProxy.Hosting;
 
 namespace CodexProxy.Cli;
@@ -25,7 +26,7 @@ internal static class CliFormat
         var local = TimeZoneInfo.ConvertTime(at, time.LocalTimeZone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
         var delta = at - time.GetUtcNow();
         return delta >= TimeSpan.Zero
-            ? $"{local} (in {ErrorMapper.FormatDuration(delta)})"
-            : $"{local} ({ErrorMapper.FormatDuration(-delta)} ago)";
+            ? $"{local} (in {DurationText.Format(delta)})"
+            : $"{local} ({DurationText.Format(-delta)} ago)";
     }
 }

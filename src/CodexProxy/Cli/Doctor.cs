@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CodexProxy.Auth;
 using CodexProxy.Configuration;
+using CodexProxy.Formatting;
 using CodexProxy.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
@@ -128,12 +129,12 @@ internal sealed class Doctor(
         var at = expiry.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         if (left > TimeSpan.Zero)
         {
-            return DoctorCheck.Pass($"Logged in{who}{plan}; access token expires in {ErrorMapper.FormatDuration(left)} ({at})");
+            return DoctorCheck.Pass($"Logged in{who}{plan}; access token expires in {DurationText.Format(left)} ({at})");
         }
 
         return tokens.RefreshToken.Length > 0
-            ? DoctorCheck.Pass($"Logged in{who}{plan}; access token expired {ErrorMapper.FormatDuration(-left)} ago ({at}) and is refreshed on the next request")
-            : DoctorCheck.Fail($"Logged in{who}{plan}, but the access token expired {ErrorMapper.FormatDuration(-left)} ago and there is no refresh token",
+            ? DoctorCheck.Pass($"Logged in{who}{plan}; access token expired {DurationText.Format(-left)} ago ({at}) and is refreshed on the next request")
+            : DoctorCheck.Fail($"Logged in{who}{plan}, but the access token expired {DurationText.Format(-left)} ago and there is no refresh token",
                 "Run `chatgpt-codex-proxy login` again.");
     }
 

@@ -74,26 +74,38 @@ internal static class StatusCommand
         return 0;
     }
 
+    /// <summary>Windows are named by their length (5-hour, weekly), not by the slot they arrived in; other limit
+    /// families and credits are shown when the backend reported them.</summary>
     private static void AddUsage(Table table, AuthComponents auth)
     {
         var usage = auth.Usage.TryRead();
-        if (usage is null || (usage.Primary is null && usage.Secondary is null))
+        if (usage is null || (!usage.HasWindows && usage.Credits is null))
         {
             table.AddRow("Usage", "not seen yet (shown after the first request through the proxy)");
             return;
         }
 
-        foreach (var window in new[] { usage.Primary, usage.Secondary })
+        foreach (var (label, window) in usage.LabelledWindows())
         {
-            if (window is null)
-            {
-                continue;
-            }
+            table.AddRow($"{label} usage", Markup.Escape(Describe(window, auth.Time)));
+        }
 
-            var used = window.UsedPercent.ToString("0.#", CultureInfo.InvariantCulture);
-            table.AddRow($"{window.Label} usage", Markup.Escape($"{used}% used, resets {CliFormat.Instant(window.ResetsAt, auth.Time)}"));
+        foreach (var limit in usage.OtherLimits ?? [])
+        {
+            foreach (var (label, window) in limit.LabelledWindows())
+            {
+                table.AddRow(Markup.Escape($"{limit.DisplayName} {label.ToLowerInvariant()} usage"), Markup.Escape(Describe(window, auth.Time)));
+            }
+        }
+
+        if (usage.Credits is { } credits && (credits.HasCredits || credits.Unlimited))
+        {
+            table.AddRow("Credits", Markup.Escape(credits.Unlimited ? "unlimited" : $"balance {credits.Balance ?? "unknown"}"));
         }
 
         table.AddRow("Usage seen", Markup.Escape(CliFormat.Instant(usage.ObservedAt, auth.Time)));
     }
+
+    private static string Describe(UsageWindow window, TimeProvider time) =>
+        $"{window.UsedPercent.ToString("0.#", CultureInfo.InvariantCulture)}% used, resets {CliFormat.Instant(window.ResetsAt, time)}";
 }

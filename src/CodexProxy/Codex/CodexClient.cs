@@ -9,23 +9,23 @@ namespace CodexProxy.Codex;
 
 /// <summary>
 /// The one place that talks HTTP to <c>{CODEX_BASE_URL}/codex/responses</c>. Returns the open SSE body; never buffers it.
+/// Requests carry the headers and <c>client_metadata</c> of the official Codex CLI (<see cref="CodexClientIdentity"/>,
+/// <see cref="CodexTurnHeaders"/>), zstd-compressed bodies, the turn's sticky-routing state and Cloudflare's cookies.
 /// </summary>
 internal sealed class CodexClient(
     HttpClient http,
     ProxyOptions options,
     ICodexCredentials credentials,
-    IEnumerable<IUpstreamHeadersObserver> headerObservers)
+    IEnumerable<IUpstreamHeadersObserver> headerObservers,
+    IEnumerable<IRateLimitEventObserver> rateLimitObservers,
+    CodexClientState state)
 {
-    /// <summary>Sent as <c>originator</c>: the backend expects a Codex client; the User-Agent says who we really are.</summary>
-    public const string Originator = "codex_cli_rs";
-
-    private static readonly string UserAgent =
-        $"chatgpt-codex-proxy/{typeof(CodexClient).Assembly.GetName().Version?.ToString(3)} ({Environment.OSVersion.Platform}; {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture})";
-
     private readonly Uri _responsesUri = new($"{options.CodexBaseUrl.AbsoluteUri.TrimEnd('/')}/codex/responses");
+    private readonly IReadOnlyList<IRateLimitEventObserver> _rateLimitObservers = [.. rateLimitObservers];
 
     /// <summary>Like YARP's forwarder: explicit connect timeout, no total timeout (long reasoning is normal),
-    /// no redirects, no cookies, no proxy surprises.</summary>
+    /// no redirects, no cookie container (Cloudflare's cookies are kept by <see cref="CloudflareCookieJar"/>),
+    /// no proxy surprises.</summary>
     public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
     {
         ConnectTimeout = TimeSpan.FromSeconds(15),
@@ -38,20 +38,24 @@ internal sealed class CodexClient(
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
+    /// <summary>The events of an open response body; <c>codex.rate_limits</c> events go to the rate-limit observers.</summary>
+    public IAsyncEnumerable<CodexStreamEvent> ReadEventsAsync(Stream body, CancellationToken cancellationToken) =>
+        CodexEventReader.ReadAsync(body, cancellationToken, _rateLimitObservers);
+
     /// <summary>Sends the request and returns the response once its headers arrive. On a 401 the credentials are
     /// recovered (refresh) once and the request is sent again. With <paramref name="idle"/>, waiting longer than its
     /// timeout for headers (or an error body) throws <see cref="UpstreamTimeoutException"/>.</summary>
     public async Task<HttpResponseMessage> OpenStreamAsync(CodexRequest request, CancellationToken cancellationToken, UpstreamIdleWatch? idle = null)
     {
-        // Serialised once: the bytes are identical on a retry, and identical turn after turn for the same history.
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, CodexJsonContext.Wire.CodexRequest);
+        var turn = BeginTurn(request);
+        var body = new OutgoingBody(request, turn, state.InstallationId);
         var credential = await credentials.GetAsync(cancellationToken);
-        var response = await SendAsync(body, request.PromptCacheKey, request.ResponsesLite, credential, idle, cancellationToken);
+        var response = await SendAsync(body, credential, idle, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             response.Dispose();
             credential = await credentials.RecoverFromUnauthorizedAsync(credential, cancellationToken);
-            response = await SendAsync(body, request.PromptCacheKey, request.ResponsesLite, credential, idle, cancellationToken);
+            response = await SendAsync(body, credential, idle, cancellationToken);
         }
 
         if (response.IsSuccessStatusCode)
@@ -66,35 +70,65 @@ internal sealed class CodexClient(
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(
-        byte[] body, string? sessionId, bool responsesLite, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
+    /// <summary>A request without a thread key is a turn of its own and is not remembered.</summary>
+    private CodexTurn BeginTurn(CodexRequest request)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, _responsesUri)
+        var threadId = CodexTurnHeaders.ThreadIdOf(request);
+        return request.PromptCacheKey is { Length: > 0 }
+            ? state.Turns.Begin(threadId, CodexTurnHeaders.ContinuesTurn(request), request.Input.Count)
+            : new CodexTurn(threadId, Guid.NewGuid().ToString(), state.Time.GetUtcNow(), TurnState: null);
+    }
+
+    /// <summary>Sends compressed while the backend accepts it; a refusal of the encoding is answered by sending the
+    /// same body uncompressed, and later requests go uncompressed too.</summary>
+    private async Task<HttpResponseMessage> SendAsync(
+        OutgoingBody body, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
+    {
+        var compress = state.Compression.Enabled;
+        var response = await SendOnceAsync(body, compress, credential, idle, cancellationToken);
+        if (compress && await IsEncodingRefusalAsync(response, idle, cancellationToken))
         {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-        };
+            state.Compression.Refused((int)response.StatusCode);
+            response.Dispose();
+            response = await SendOnceAsync(body, compress: false, credential, idle, cancellationToken);
+        }
+
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(
+        OutgoingBody body, bool compress, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
+    {
+        var payload = compress ? body.Compressed : new ArraySegment<byte>(body.Json);
+        var content = new ByteArrayContent(payload.Array!, payload.Offset, payload.Count);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (compress)
+        {
+            content.Headers.ContentEncoding.Add(RequestBodyCompression.Encoding);
+        }
+
+        using var message = new HttpRequestMessage(HttpMethod.Post, _responsesUri) { Content = content };
         var headers = message.Headers;
         headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.AccessToken);
+        var account = credential.AccountId ?? string.Empty;
         if (credential.AccountId is { } accountId)
         {
             headers.TryAddWithoutValidation("chatgpt-account-id", accountId);
         }
 
-        headers.TryAddWithoutValidation("OpenAI-Beta", "responses=experimental");
-        headers.TryAddWithoutValidation("originator", Originator);
-        headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        if (responsesLite)
+        headers.TryAddWithoutValidation("originator", CodexClientIdentity.Originator);
+        headers.TryAddWithoutValidation("User-Agent", CodexClientIdentity.UserAgent);
+        headers.TryAddWithoutValidation("version", CodexClientIdentity.Version);
+        CodexTurnHeaders.Apply(headers, body.Turn, body.TurnMetadata, body.Model);
+        if (state.Cookies.CookieHeader(account) is { } cookie)
         {
-            // The Responses-lite body shape (tools in an additional_tools item) is only accepted with this header.
-            headers.TryAddWithoutValidation("x-openai-internal-codex-responses-lite", "true");
+            headers.TryAddWithoutValidation("cookie", cookie);
         }
 
-        if (sessionId is not null)
+        headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (body.ResponsesLite)
         {
-            // ChatGPT derives prompt-cache affinity from the session header; both spellings are in use.
-            headers.TryAddWithoutValidation("session_id", sessionId);
-            headers.TryAddWithoutValidation("session-id", sessionId);
+            headers.TryAddWithoutValidation("x-openai-internal-codex-responses-lite", "true");
         }
 
         HttpResponseMessage response;
@@ -120,12 +154,52 @@ internal sealed class CodexClient(
             idle?.Pause();
         }
 
+        RememberFromAnswer(response.Headers, body.Turn, account);
         foreach (var observer in headerObservers)
         {
             observer.OnResponseHeaders(response.Headers);
         }
 
         return response;
+    }
+
+    private void RememberFromAnswer(HttpResponseHeaders headers, CodexTurn turn, string account)
+    {
+        if (headers.TryGetValues(CodexTurnHeaders.TurnStateHeader, out var turnStates) && turnStates.FirstOrDefault() is { Length: > 0 } turnState)
+        {
+            state.Turns.RecordTurnState(turn, CodexClientIdentity.Sanitize(turnState));
+        }
+
+        if (headers.TryGetValues("Set-Cookie", out var cookies))
+        {
+            state.Cookies.Store(account, cookies);
+        }
+    }
+
+    /// <summary>415, or a 400 whose (small, buffered) body names the encoding. The buffered body is still there for
+    /// the error path when it is not a refusal.</summary>
+    private static async Task<bool> IsEncodingRefusalAsync(HttpResponseMessage response, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        if (status != 400)
+        {
+            return RequestBodyCompression.IsEncodingRefusal(status, errorBody: null);
+        }
+
+        idle?.Restart();
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(64 * 1024, idle?.Token ?? cancellationToken);
+            return RequestBodyCompression.IsEncodingRefusal(status, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (idle?.Expired == true && e is OperationCanceledException))
+        {
+            return false;
+        }
+        finally
+        {
+            idle?.Pause();
+        }
     }
 
     /// <summary>Error bodies are small JSON or HTML; cap what we read so a hostile body cannot exhaust memory.</summary>
@@ -147,5 +221,35 @@ internal sealed class CodexClient(
         {
             idle?.Pause();
         }
+    }
+
+    /// <summary>One request's body, serialised once with its turn's <c>client_metadata</c>: a 401 retry or an
+    /// uncompressed resend sends the same bytes. Compressed on first use.</summary>
+    private sealed class OutgoingBody
+    {
+        private ArraySegment<byte>? _compressed;
+
+        public OutgoingBody(CodexRequest request, CodexTurn turn, string installationId)
+        {
+            Turn = turn;
+            Model = request.Model;
+            ResponsesLite = request.ResponsesLite;
+            TurnMetadata = CodexTurnHeaders.TurnMetadata(turn, installationId, request.Model, request.Reasoning?.Effort);
+            var withMetadata = request with { ClientMetadata = CodexTurnHeaders.ClientMetadata(turn, installationId, TurnMetadata) };
+            Json = JsonSerializer.SerializeToUtf8Bytes(withMetadata, CodexJsonContext.Wire.CodexRequest);
+        }
+
+        public CodexTurn Turn { get; }
+
+        public string Model { get; }
+
+        /// <summary>The body is in the Responses-lite shape, which the backend accepts only with its header.</summary>
+        public bool ResponsesLite { get; }
+
+        public string TurnMetadata { get; }
+
+        public byte[] Json { get; }
+
+        public ArraySegment<byte> Compressed => _compressed ??= RequestBodyCompression.Compress(Json);
     }
 }

@@ -6,5 +6,5 @@ namespace CodexProxy.Codex;
 /// </summary>
 internal static class CodexClientVersion
 {
-    public const string Value = "0.169.0";
+    public const string Value = CodexClientIdentity.Version;
 }

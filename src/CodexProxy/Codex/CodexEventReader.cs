@@ -1,19 +1,22 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using CodexProxy.Auth;
 using CodexProxy.Codex.Wire;
 
 namespace CodexProxy.Codex;
 
-/// <summary>Reads the upstream SSE body into typed events. The JSON <c>type</c> decides, not the <c>event:</c> line.</summary>
+/// <summary>Reads the upstream SSE body into typed events. The JSON <c>type</c> decides, not the <c>event:</c> line.
+/// <c>codex.rate_limits</c> events are also shown to the rate-limit observers (the translator ignores them).</summary>
 internal static class CodexEventReader
 {
     public static async IAsyncEnumerable<CodexStreamEvent> ReadAsync(
         Stream body,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        IReadOnlyList<IRateLimitEventObserver>? rateLimitObservers = null)
     {
         var deltas = new CodexDeltaEventParser();
-        var parser = SseParser.Create(body, (_, data) => Parse(data, deltas));
+        var parser = SseParser.Create(body, (_, data) => Parse(data, deltas, rateLimitObservers));
         await foreach (var item in parser.EnumerateAsync(cancellationToken))
         {
             if (item.Data is { } codexEvent)
@@ -25,7 +28,8 @@ internal static class CodexEventReader
 
     /// <summary>Unparsable data lines are skipped, as the official client does; a stream that then
     /// lacks <c>response.completed</c> is reported as truncated by the translator.</summary>
-    internal static CodexStreamEvent? Parse(ReadOnlySpan<byte> data, CodexDeltaEventParser? deltas = null)
+    internal static CodexStreamEvent? Parse(
+        ReadOnlySpan<byte> data, CodexDeltaEventParser? deltas = null, IReadOnlyList<IRateLimitEventObserver>? rateLimitObservers = null)
     {
         if (data.IsEmpty || data.SequenceEqual("[DONE]"u8))
         {
@@ -34,8 +38,17 @@ internal static class CodexEventReader
 
         try
         {
-            return (deltas ?? new CodexDeltaEventParser()).TryParse(data)
+            var codexEvent = (deltas ?? new CodexDeltaEventParser()).TryParse(data)
                 ?? JsonSerializer.Deserialize(data, CodexJsonContext.Default.CodexStreamEvent);
+            if (codexEvent?.Type == RateLimitEvent.Type)
+            {
+                foreach (var observer in rateLimitObservers ?? [])
+                {
+                    observer.OnRateLimitEvent(data);
+                }
+            }
+
+            return codexEvent;
         }
         catch (JsonException)
         {

@@ -21,7 +21,11 @@ internal sealed partial class ModelCatalog(
     HttpClient http, ProxyOptions options, ICodexCredentials credentials, TimeProvider time, ILogger<ModelCatalog> logger)
     : IUpstreamHeadersObserver, IDisposable
 {
-    /// <summary>The input limit of most current Codex models; used where the catalogue says nothing.</summary>
+    /// <summary><c>client_version</c> gates which models the backend lists (<c>minimal_client_version</c>): the
+    /// Codex CLI version whose protocol the proxy speaks.</summary>
+    public const string ClientVersion = CodexClientIdentity.Version;
+
+    /// <summary>The input limit of most current Codex model; used where the catalogue says nothing.</summary>
     public const int DefaultContextWindow = 272_000;
 
     public const string ModelsEtagHeader = "x-models-etag";
@@ -146,8 +150,9 @@ internal sealed partial class ModelCatalog(
                 request.Headers.TryAddWithoutValidation("chatgpt-account-id", accountId);
             }
 
-            request.Headers.TryAddWithoutValidation("originator", CodexClient.Originator);
-            request.Headers.TryAddWithoutValidation("version", CodexClientVersion.Value);
+            request.Headers.TryAddWithoutValidation("originator", CodexClientIdentity.Originator);
+            request.Headers.TryAddWithoutValidation("User-Agent", CodexClientIdentity.UserAgent);
+            request.Headers.TryAddWithoutValidation("version", CodexClientIdentity.Version);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (_etag is not null && _current is { Live: true })
             {

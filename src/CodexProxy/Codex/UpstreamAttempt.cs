@@ -17,13 +17,13 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
     private readonly ActivityGauges _gauges;
     private int _disposed;
 
-    private UpstreamAttempt(HttpResponseMessage response, Stream body, ActivityGauges gauges, CancellationToken cancellationToken)
+    private UpstreamAttempt(CodexClient client, HttpResponseMessage response, Stream body, ActivityGauges gauges, CancellationToken cancellationToken)
     {
         _response = response;
         _body = body;
         _gauges = gauges;
         gauges.UpstreamStreamOpened();
-        Events = CodexEventReader.ReadAsync(body, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        Events = client.ReadEventsAsync(body, cancellationToken).GetAsyncEnumerator(cancellationToken);
     }
 
     public IAsyncEnumerator<CodexStreamEvent> Events { get; }
@@ -42,7 +42,7 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
             try
             {
                 var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                return new UpstreamAttempt(response, new IdleTimeoutStream(body, watch), gauges, cancellationToken);
+                return new UpstreamAttempt(client, response, new IdleTimeoutStream(body, watch), gauges, cancellationToken);
             }
             catch
             {

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using CodexProxy.Auth;
 using CodexProxy.Codex.Wire;
+using CodexProxy.Formatting;
 
 namespace CodexProxy.Codex;
 
@@ -31,7 +33,7 @@ internal sealed partial class UpstreamUsageLimits(TimeProvider time)
         var now = time.GetUtcNow();
         var resetsAt = error.ResetsAt is { } at ? DateTimeOffset.FromUnixTimeSeconds(at)
             : error.ResetsInSeconds is { } seconds ? now.AddSeconds(seconds)
-            : ResetFromHeaders(headers, now);
+            : LimitingWindow(headers, now)?.Window.ResetsAt;
         var plan = (error.PlanType ?? Header(headers, "x-codex-plan-type")) is { Length: > 0 } p ? $"ChatGPT {p}" : "ChatGPT";
         var what = isLimit
             ? $"You have reached your {plan} usage limit for Codex."
@@ -43,7 +45,7 @@ internal sealed partial class UpstreamUsageLimits(TimeProvider time)
         }
 
         var wait = reset - now < TimeSpan.Zero ? TimeSpan.Zero : reset - now;
-        return new(kind, 429, "rate_limit_error", $"{what} It resets at {FormatLocal(reset)} (in {FormatDuration(wait)}).")
+        return new(kind, 429, "rate_limit_error", $"{what} It resets at {FormatLocal(reset)} (in {DurationText.Format(wait)}).")
         {
             ResetsAt = reset,
             RetryAfter = TimeSpan.FromSeconds(Math.Ceiling(wait.TotalSeconds)),
@@ -65,40 +67,10 @@ internal sealed partial class UpstreamUsageLimits(TimeProvider time)
         return TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(seconds)));
     }
 
-    internal static string FormatDuration(TimeSpan span) => span switch
-    {
-        { TotalDays: >= 1 } => $"{(int)span.TotalDays} d {span.Hours} h",
-        { TotalHours: >= 1 } => $"{(int)span.TotalHours} h {span.Minutes} min",
-        { TotalMinutes: >= 1 } => $"{(int)span.TotalMinutes} min",
-        _ => $"{Math.Max(1, (int)Math.Ceiling(span.TotalSeconds))} s",
-    };
-
-    /// <summary>The latest reset among the exhausted windows of the limit family the 429 is about: until then the
-    /// request is refused.</summary>
-    private static DateTimeOffset? ResetFromHeaders(HttpResponseHeaders? headers, DateTimeOffset now)
-    {
-        var family = Header(headers, "x-codex-active-limit") is { } active && FamilyPattern().IsMatch(active) ? active : "codex";
-        DateTimeOffset? latest = null;
-        foreach (var window in (ReadOnlySpan<string>)["primary", "secondary"])
-        {
-            var prefix = $"x-{family}-{window}-";
-            if (!double.TryParse(Header(headers, prefix + "used-percent"), CultureInfo.InvariantCulture, out var used) || used < 100)
-            {
-                continue;
-            }
-
-            DateTimeOffset? reset =
-                long.TryParse(Header(headers, prefix + "reset-at"), CultureInfo.InvariantCulture, out var at) ? DateTimeOffset.FromUnixTimeSeconds(at)
-                : long.TryParse(Header(headers, prefix + "reset-after-seconds"), CultureInfo.InvariantCulture, out var after) ? now.AddSeconds(after)
-                : null;
-            if (reset > (latest ?? DateTimeOffset.MinValue))
-            {
-                latest = reset;
-            }
-        }
-
-        return latest;
-    }
+    /// <summary>The window the 429 is about (the family <c>x-codex-active-limit</c> names, else <c>codex</c>), read by the
+    /// same parser that keeps <c>usage.json</c>.</summary>
+    private static LimitingWindow? LimitingWindow(HttpResponseHeaders? headers, DateTimeOffset now) =>
+        headers is null ? null : RateLimitHeaders.Parse(headers, now)?.FindLimitingWindow();
 
     private static string? Header(HttpResponseHeaders? headers, string name) =>
         headers is not null && headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
@@ -109,6 +81,4 @@ internal sealed partial class UpstreamUsageLimits(TimeProvider time)
     [GeneratedRegex(@"try again in\s*(?<n>\d+(?:\.\d+)?)\s*(?<unit>ms|s|sec|secs|seconds?)\b", RegexOptions.IgnoreCase)]
     private static partial Regex TryAgainPattern();
 
-    [GeneratedRegex("^[a-z0-9_-]{1,32}$")]
-    private static partial Regex FamilyPattern();
 }

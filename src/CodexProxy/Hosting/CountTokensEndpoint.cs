@@ -25,7 +25,9 @@ internal static class CountTokensEndpoint
             var request = await RequestBodyReader.ReadAsync(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
             var header = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } value ? value.ToString() : null;
             var mapped = ClientRequestMapping.Map(request, new RequestContext(header, options.Models, catalog.Current), logger);
-            var count = calibration.Apply(SessionKey.From(header, request.Metadata), TokenCounter.Count(mapped.Body));
+            // Linear in the body and cancelled with the request, so a client that leaves stops the work.
+            var local = TokenCounter.Count(mapped.Body, cancellationToken);
+            var count = await calibration.ApplyAsync(SessionKey.From(header, request.Metadata), local, cancellationToken);
             await TypedResults.Json(new TokenCount(count), CountTokensJsonContext.Default.TokenCount).ExecuteAsync(http);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

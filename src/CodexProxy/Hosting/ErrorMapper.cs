@@ -19,9 +19,6 @@ internal sealed class ErrorMapper(TimeProvider time)
         return error with { Message = LogRedactor.Redact(error.Message) };
     }
 
-    /// <summary>Kept for the CLI's reset times, which read like the usage-limit message.</summary>
-    internal static string FormatDuration(TimeSpan span) => UpstreamUsageLimits.FormatDuration(span);
-
     private static ApiError FromUpstream(UpstreamFailure failure) =>
         new(failure.Status, failure.ErrorType, failure.Message,
             failure.RetryAfter is { } wait ? (long)Math.Ceiling(wait.TotalSeconds) : null,

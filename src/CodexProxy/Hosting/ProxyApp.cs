@@ -47,6 +47,8 @@ internal static class ProxyApp
             options, Environment.GetEnvironmentVariables(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<ICodexCredentials>(services => services.GetRequiredService<AuthComponents>().CreateCredentials());
         builder.Services.AddSingleton<IUpstreamHeadersObserver>(services => services.GetRequiredService<AuthComponents>().Usage);
+        builder.Services.AddSingleton<IRateLimitEventObserver>(services => services.GetRequiredService<AuthComponents>().Usage);
+        builder.Services.AddSingleton<CodexClientState>();
         builder.Services.AddSingleton(CodexClient.CreateHttpClient());
         builder.Services.AddSingleton<CodexClient>();
         builder.Services.AddSingleton(UpstreamRetryPolicy.Default);
@@ -64,6 +66,8 @@ internal static class ProxyApp
         }
 
         // No CORS middleware on purpose: browsers must not be able to drive a local proxy holding a ChatGPT login.
+        // The edge guard runs first, so a refused request is never read, logged as served, or checked for a key.
+        app.UseMiddleware<EdgeGuardMiddleware>();
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseMiddleware<ProxyKeyMiddleware>();
         app.MapHealth();

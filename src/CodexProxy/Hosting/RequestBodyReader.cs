@@ -6,20 +6,14 @@ using CodexProxy.Anthropic;
 namespace CodexProxy.Hosting;
 
 /// <summary>Reads a JSON body through a source-generated contract; malformed input becomes a 400 naming the JSON path,
-/// and a body over the size limit a 413
-/// after the rest of the upload is discarded (see <see cref="RequestBodyLimit"/>).</summary>
+/// and a chunked body over the size limit a 413 (see <see cref="RequestBodyLimit"/>). The Content-Type was checked
+/// before anything was read (<see cref="EdgeGuardMiddleware"/>).</summary>
 internal static class RequestBodyReader
 {
     public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, CancellationToken cancellationToken)
         where T : class
     {
-        if (request.ContentType is { } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidRequestException($"Content-Type must be application/json, not '{contentType}'.");
-        }
-
-        var time = request.HttpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
-        var body = await RequestBodyLimit.OpenAsync(request, time);
+        var body = RequestBodyLimit.Open(request);
         try
         {
             return await JsonSerializer.DeserializeAsync(body, contract, cancellationToken)
@@ -27,7 +21,7 @@ internal static class RequestBodyReader
         }
         catch (RequestTooLargeException e)
         {
-            await RequestBodyLimit.RefuseAsync(request, request.Body, e.Limit, time);
+            RequestBodyLimit.Refuse(request.HttpContext, e.Limit);
             throw;
         }
         catch (JsonException e)

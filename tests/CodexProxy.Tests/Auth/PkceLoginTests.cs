@@ -40,7 +40,7 @@ public sealed class PkceLoginTests
 
         var query = QueryHelpers.ParseQuery(authorizeUrl!.Query);
         Assert.StartsWith(env.Server.BaseUrl.AbsoluteUri.TrimEnd('/') + "/oauth/authorize?response_type=code&client_id=app_EMoamEEZ73f0CkXaXp7hrann", authorizeUrl.AbsoluteUri, StringComparison.Ordinal);
-        Assert.Matches(@"^http://localhost:\d+/auth/callback$", query["redirect_uri"].ToString());
+        Assert.Matches(@"^http://127\.0\.0\.1:\d+/auth/callback$", query["redirect_uri"].ToString());
         Assert.Equal(AuthEndpoints.Scopes, query["scope"]);
         Assert.Equal("true", query["codex_cli_simplified_flow"]);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -131,12 +131,57 @@ public sealed class PkceLoginTests
             await using var listener = await LoopbackCallbackListener.StartAsync("state", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, LoopbackCallbackListener.DefaultPorts, Ct);
 
             Assert.NotEqual(1455, listener.Port);
-            Assert.Equal($"http://localhost:{listener.Port}/auth/callback", listener.RedirectUri);
+            Assert.Equal($"http://127.0.0.1:{listener.Port}/auth/callback", listener.RedirectUri);
         }
         finally
         {
             blocker?.Stop();
         }
+    }
+
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Sec-Fetch-Mode", "no-cors")]
+    [InlineData("Origin", "https://evil.example")]
+    [InlineData("Host", "evil.example:{port}")]
+    public async Task CancelFromAWebPage_IsRefused_AndTheLoginKeepsWaiting(string header, string value)
+    {
+        await using var listener = await LoopbackCallbackListener.StartAsync(
+            "state", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, AnyPort, Ct);
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{listener.Port}/cancel");
+        request.Headers.TryAddWithoutValidation(header, value.Replace("{port}", listener.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        using var answer = await client.SendAsync(request, Ct);
+        await Task.Delay(50, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+        Assert.False(listener.Code.IsCompleted);
+    }
+
+    [Fact]
+    public async Task CancelFromAnotherLoginProgram_EndsTheLogin()
+    {
+        await using var listener = await LoopbackCallbackListener.StartAsync(
+            "state", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, AnyPort, Ct);
+        using var client = new HttpClient();
+
+        using var answer = await client.GetAsync($"http://127.0.0.1:{listener.Port}/cancel", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var error = await Assert.ThrowsAsync<LoginFailedException>(() => listener.Code.WaitAsync(Ct));
+        Assert.Contains("cancelled", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:1455/auth/callback?code=the-code&state=s1")]
+    [InlineData("http://localhost:1455/auth/callback?code=the-code&state=s1")]
+    [InlineData("  'http://localhost:1457/auth/callback?code=the-code&state=s1#'  ")]
+    public void PastedRedirectUrl_IsAccepted_WithEitherLoopbackName(string pasted)
+    {
+        var callback = AuthorizationCallback.FromPastedUrl(pasted, "s1");
+
+        Assert.Equal(("the-code", null), (callback.Code, callback.Rejection));
     }
 
     [Fact]

@@ -4,13 +4,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using ZstdSharp;
 
 namespace CodexProxy.Tests.Fakes;
 
 /// <summary>
 /// The <c>https://chatgpt.com/backend-api/...</c> surface the official Codex CLI needs before and during a turn
-/// (codex-cli-0.169-observed.md): <c>POST /backend-api/codex/responses</c> (the same handler as <c>/codex/responses</c>),
+/// (see Codex/CodexCliGolden/README.md): <c>POST /backend-api/codex/responses</c> (the same handler as <c>/codex/responses</c>),
 /// <c>GET /backend-api/codex/responses</c> (the WebSocket attempt, refused with 426 so the CLI falls back to HTTP),
 /// <c>GET /backend-api/codex/models</c> and <c>GET /backend-api/wham/accounts/check</c>. Everything else is a 404.
 /// Only mapped when the fake listens with HTTPS: the CLI refuses plain-http ChatGPT origins.
@@ -258,18 +257,5 @@ internal sealed partial class FakeCodexUpstream
         }
 
         return root.ToJsonString();
-    }
-
-    /// <summary>The CLI compresses response-request bodies with zstd (<c>Content-Encoding: zstd</c>); the recorded
-    /// body is the decompressed JSON.</summary>
-    private static byte[] DecodeBody(HttpRequest request, byte[] body)
-    {
-        if (body.Length == 0 || !string.Equals(request.Headers.ContentEncoding, "zstd", StringComparison.OrdinalIgnoreCase))
-        {
-            return body;
-        }
-
-        using var decompressor = new Decompressor();
-        return decompressor.Unwrap(body).ToArray();
     }
 }

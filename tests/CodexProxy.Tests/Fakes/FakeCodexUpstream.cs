@@ -51,6 +51,15 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
     /// <see cref="ModelsCatalogue"/>: e.g. <see cref="UpstreamScenario.Plain"/> with an ETag, a 304, or a script that hangs.</summary>
     public Func<RecordedRequest, UpstreamScenario>? ModelsResponder { get; set; }
 
+    /// <summary>Answers zstd-compressed bodies with 415, like a server without zstd support.</summary>
+    public bool RefuseCompressedBodies { get; set; }
+
+    /// <summary>When set, every answer carries <c>x-codex-turn-state</c> with the value it returns (none for null).</summary>
+    public Func<RecordedRequest, string?>? TurnState { get; set; }
+
+    /// <summary><c>Set-Cookie</c> values added to every answer.</summary>
+    public IReadOnlyList<string> SetCookies { get; set; } = [];
+
     /// <summary>Requests whose handler is still running: 0 once every cancelled proxy request reached the fake.</summary>
     public int OpenRequests => Volatile.Read(ref _open);
 
@@ -154,7 +163,7 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
         try
         {
             request = await RecordAsync(http.Request);
-            var rejection = ValidateRequests ? CodexRequestValidator.Validate(request) : null;
+            var rejection = EncodingRejection(request) ?? (ValidateRequests ? CodexRequestValidator.Validate(request) : null);
             UpstreamScenario scenario;
             lock (_gate)
             {
@@ -174,6 +183,7 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
                 scenario = dynamic.Responder(request);
             }
 
+            AddAnswerHeaders(http.Response, request);
             await AnswerAsync(http, scenario);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -191,6 +201,25 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
         }
     }
 
+    /// <summary>A body in an encoding a real server does not accept gets 415 before anything else is looked at.</summary>
+    private ErrorScenario? EncodingRejection(RecordedRequest request) =>
+        request.ContentEncoding is null || (request.ContentEncoding == "zstd" && !RefuseCompressedBodies)
+            ? null
+            : new ErrorScenario(StatusCodes.Status415UnsupportedMediaType, $$"""{"detail":"Unsupported Content-Encoding: {{request.ContentEncoding}}"}""");
+
+    private void AddAnswerHeaders(HttpResponse response, RecordedRequest request)
+    {
+        if (TurnState?.Invoke(request) is { } turnState)
+        {
+            response.Headers["x-codex-turn-state"] = turnState;
+        }
+
+        foreach (var cookie in SetCookies)
+        {
+            response.Headers.Append("Set-Cookie", cookie);
+        }
+    }
+
     private static ErrorScenario NoScenario() =>
         new(500, """{"detail":"FakeCodexUpstream: no scenario queued for this request"}""");
 
@@ -198,7 +227,10 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
-        var body = DecodeBody(request, buffer.ToArray());
+        var wireBody = buffer.ToArray();
+        // Kestrel does not decode request bodies: decode zstd like the real backend, record other encodings as is.
+        var encoding = request.Headers.ContentEncoding.ToString() is { Length: > 0 } named ? named.Trim().ToLowerInvariant() : null;
+        var body = encoding == "zstd" ? DecodeZstd(wireBody) : wireBody;
         JsonElement? json = null;
         try
         {
@@ -217,7 +249,23 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
             Headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             Body = body,
             Json = json,
+            ContentEncoding = encoding is null or "identity" ? null : encoding,
+            WireBodyLength = wireBody.Length,
         };
+    }
+
+    private static byte[] DecodeZstd(byte[] compressed)
+    {
+        try
+        {
+            using var decompressor = new ZstdSharp.Decompressor();
+            return decompressor.Unwrap(compressed).ToArray();
+        }
+        catch (ZstdSharp.ZstdException)
+        {
+            // Recorded as is: not JSON, so validation rejects it.
+            return compressed;
+        }
     }
 
     private static Task AnswerAsync(HttpContext http, UpstreamScenario scenario) => scenario switch

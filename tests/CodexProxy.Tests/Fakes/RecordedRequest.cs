@@ -18,7 +18,14 @@ internal sealed class RecordedRequest
     /// <summary>Header names are case-insensitive; repeated headers are joined with ", ".</summary>
     public required IReadOnlyDictionary<string, string> Headers { get; init; }
 
+    /// <summary>The body after decoding its <see cref="ContentEncoding"/>.</summary>
     public required byte[] Body { get; init; }
+
+    /// <summary>The body's <c>Content-Encoding</c> (<c>zstd</c>), lower case; null for a plain body.</summary>
+    public string? ContentEncoding { get; init; }
+
+    /// <summary>Bytes as they crossed the wire (compressed, when <see cref="ContentEncoding"/> is set).</summary>
+    public int WireBodyLength { get; init; }
 
     /// <summary>The body's root element, or null when it is not JSON.</summary>
     public JsonElement? Json { get; init; }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace CodexProxy.Tests.Fakes;
 
-/// <summary>The error answers the Codex backend is known to give (codex-backend.md §4.1), as scenarios.</summary>
+/// <summary>The error answers the Codex backend is known to give (the shapes codex-rs parses in its client), as scenarios.</summary>
 internal static class UpstreamErrors
 {
     public static ErrorScenario Unauthorized() => new(401, """{"detail":"Unauthorized"}""");
@@ -19,6 +19,21 @@ internal static class UpstreamErrors
 
     public static ErrorScenario InvalidEncryptedContent() => new(400,
         """{"error":{"message":"The encrypted content gAAAAB_e2e could not be verified.","type":"invalid_request_error","param":null,"code":"invalid_encrypted_content"}}""");
+
+    /// <summary>The input is larger than the model's context window (the backend's words carry no token counts).</summary>
+    public static ErrorScenario ContextLengthExceeded() => new(400,
+        """{"error":{"message":"Your input exceeds the context window of this model. Please adjust your input and try again.","type":"invalid_request_error","param":"input","code":"context_length_exceeded"}}""");
+
+    /// <summary>The same refusal as a stream: <c>response.created</c>, then <c>response.failed</c> before any output.</summary>
+    public static SseScenario ContextLengthExceededStream() => new(
+        """
+        event: response.created
+        data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_e2e_overflow","object":"response","created_at":1767225900,"status":"in_progress","model":"gpt-5.5","output":[],"usage":null}}
+
+        event: response.failed
+        data: {"type":"response.failed","sequence_number":1,"response":{"id":"resp_e2e_overflow","object":"response","created_at":1767225900,"status":"failed","model":"gpt-5.5","output":[],"error":{"code":"context_length_exceeded","message":"Your input exceeds the context window of this model. Please adjust your input and try again."},"usage":null}}
+
+        """);
 
     public static ErrorScenario ServerError() => new(500,
         """{"error":{"message":"An error occurred while processing your request.","type":"server_error","param":null,"code":null}}""");

@@ -1,6 +1,6 @@
 namespace CodexProxy.Tests.Fakes;
 
-/// <summary>The <c>x-codex-*</c> usage headers the backend sends with answers (codex-backend.md §4.3).</summary>
+/// <summary>The <c>x-codex-*</c> usage headers the backend sends with answers (as the official Codex CLI reads them).</summary>
 internal static class UsageHeaders
 {
     public static IEnumerable<KeyValuePair<string, string>> Normal(string plan = "plus") =>

@@ -127,7 +127,7 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
     public async Task RealUsage_CalibratesLaterCountsOfTheSession()
     {
         const string Body = """{"model":"gpt-5.5","max_tokens":100,"system":"You are Claude Code.","messages":[{"role":"user","content":"Describe the repository layout in detail."}]}""";
-        var local = TokenCounter.Count(Tests.Translation.Request.MapperTestSupport.Map(Body, sessionId: "s-cal").Body);
+        var local = TokenCounter.Count(Tests.Translation.Request.MapperTestSupport.Map(Body, sessionId: "s-cal").Body, TestContext.Current.CancellationToken);
 
         var before = await PostAsync("/v1/messages/count_tokens", Body, "s-cal");
         await PostAsync("/v1/messages", Body, "s-cal");

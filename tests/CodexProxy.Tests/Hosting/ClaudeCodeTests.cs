@@ -65,7 +65,7 @@ public sealed class ClaudeCodeTests
             : UpstreamScenario.Transcript("text-template.sse").With("TEXT", "OK");
     }
 
-    /// <summary>A minimal, <c>env -i</c>-style environment (claude-code-traffic.md §1.2–§1.3); no <c>--model</c> when
+    /// <summary>A minimal, <c>env -i</c>-style environment (only what Claude Code needs to run headless); no <c>--model</c> when
     /// <paramref name="model"/> is null (Claude Code's default model).</summary>
     internal static ProcessStartInfo StartInfo(string claude, Uri proxy, string home, string workDir, string prompt, string? model)
     {

@@ -93,10 +93,10 @@ public sealed class RawHttpStreamingTests
         Assert.Equal("/codex/responses", upstream.Path);
         Assert.Equal($"Bearer {proxy.AccessToken}", upstream.Header("Authorization"));
         Assert.Equal(ProxyFixture.AccountId, upstream.Header("chatgpt-account-id"));
-        Assert.Equal("responses=experimental", upstream.Header("OpenAI-Beta"));
+        Assert.Null(upstream.Header("OpenAI-Beta"));
         Assert.Equal("codex_cli_rs", upstream.Header("originator"));
         // prompt_cache_key (and the session header) = session id + the thread hash (see SessionKey).
-        Assert.Equal(SessionId, SessionKey.SessionOf(upstream.Header("session_id")!));
+        Assert.Equal(SessionId, SessionKey.SessionOf(upstream.Header("session-id")!));
         Assert.Contains("text/event-stream", upstream.Header("Accept"), StringComparison.Ordinal);
         Assert.Contains("chatgpt-codex-proxy", upstream.Header("User-Agent"), StringComparison.Ordinal);
         Assert.Null(upstream.Header("x-api-key"));
@@ -105,7 +105,7 @@ public sealed class RawHttpStreamingTests
         Assert.False(body.GetProperty("store").GetBoolean());
         Assert.True(body.GetProperty("stream").GetBoolean());
         Assert.Equal(["reasoning.encrypted_content"], body.GetProperty("include").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(upstream.Header("session_id"), body.GetProperty("prompt_cache_key").GetString());
+        Assert.Equal(upstream.Header("session-id"), body.GetProperty("prompt_cache_key").GetString());
         Assert.Equal(AnthropicRequests.Model, body.GetProperty("model").GetString());
         // The system prompt travels as the Codex CLI sends its own: the first developer message, no instructions field.
         Assert.False(body.TryGetProperty("instructions", out _));

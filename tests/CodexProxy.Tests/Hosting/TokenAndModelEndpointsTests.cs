@@ -40,7 +40,7 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var expected = TokenCounter.Count(RequestMapper.ToCodexRequest(
-            Tests.Translation.Request.MapperTestSupport.Parse(Body), new RequestContext(null, new ModelMappingOptions())).Body);
+            Tests.Translation.Request.MapperTestSupport.Parse(Body), new RequestContext(null, new ModelMappingOptions())).Body, TestContext.Current.CancellationToken);
         Assert.Equal($$"""{"input_tokens":{{expected}}}""", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
@@ -49,7 +49,7 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
     {
         const string Body = """{"model":"gpt-5.5","system":"You are Claude Code.","messages":[{"role":"user","content":"Summarise the repository layout."}]}""";
         var sent = Tests.Translation.Request.MapperTestSupport.Map(Body, sessionId: "sess-9").Body;
-        var local = TokenCounter.Count(sent);
+        var local = TokenCounter.Count(sent, TestContext.Current.CancellationToken);
         _proxy!.Services.GetRequiredService<TokenCalibration>().Record(sent, local * 3 / 2);
 
         using var calibrated = await PostAsync("/v1/messages/count_tokens", Body, session: "sess-9");

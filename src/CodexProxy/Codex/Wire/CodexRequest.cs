@@ -36,6 +36,10 @@ internal sealed record CodexRequest
 
     [JsonPropertyName("text")] public CodexTextOptions? Text { get; init; }
 
+    /// <summary>Per-turn identity, as the official CLI sends it. Last on purpose: it changes every turn, and
+    /// everything before it is the cacheable prefix. Filled in by the upstream client just before sending.</summary>
+    [JsonPropertyName("client_metadata")] public CodexClientMetadata? ClientMetadata { get; init; }
+
     /// <summary>The catalogue model uses the Responses-lite shape: the upstream client adds the
     /// <c>x-openai-internal-codex-responses-lite: true</c> header. Not part of the body.</summary>
     [JsonIgnore] public bool ResponsesLite { get; init; }
@@ -43,6 +47,25 @@ internal sealed record CodexRequest
     /// <summary>The <c>developer</c> item in <see cref="Input"/> that carries the client's system prompt; the upstream
     /// pipeline moves it to <see cref="Instructions"/> when the backend insists on that field. Not part of the body.</summary>
     [JsonIgnore] public CodexMessageItem? SystemPrompt { get; init; }
+}
+
+/// <summary>The body's <c>client_metadata</c>: flat string values, the turn metadata as a JSON string.</summary>
+internal sealed record CodexClientMetadata
+{
+    [JsonPropertyName("session_id")] public required string SessionId { get; init; }
+
+    [JsonPropertyName("thread_id")] public required string ThreadId { get; init; }
+
+    [JsonPropertyName("turn_id")] public required string TurnId { get; init; }
+
+    /// <summary>The same as <see cref="TurnId"/>: a proxy turn has no parent turn.</summary>
+    [JsonPropertyName("root_turn_id")] public required string RootTurnId { get; init; }
+
+    [JsonPropertyName("x-codex-installation-id")] public required string InstallationId { get; init; }
+
+    [JsonPropertyName("x-codex-window-id")] public required string WindowId { get; init; }
+
+    [JsonPropertyName("x-codex-turn-metadata")] public required string TurnMetadata { get; init; }
 }
 
 internal sealed record CodexReasoning

@@ -9,6 +9,7 @@ namespace CodexProxy.Translation.Tokens;
 /// Local o200k count of a request as translated for Codex: instructions, every input item and the tool definitions.
 /// Small per-item overheads stand in for the chat format's framing tokens; images follow
 /// <see cref="ImageTokenEstimator"/>. The remaining error is corrected per session by <see cref="TokenCalibration"/>.
+/// Counting is linear in the input and stops when the caller's token is cancelled (between pre-tokenized pieces).
 /// </summary>
 internal static class TokenCounter
 {
@@ -24,51 +25,93 @@ internal static class TokenCounter
     /// <summary>Encrypted reasoning is opaque; its size in characters per reasoning token (an estimate).</summary>
     public const int EncryptedCharsPerToken = 6;
 
+    /// <summary>
+    /// The longest piece handed to the byte-pair merge, in UTF-16 units. The merge is quadratic in a piece's length and
+    /// the pre-tokenizer keeps a run of letters (or CJK, or punctuation) as one piece, so a 256 KiB run took 25 s
+    /// uncapped; capped, the work is linear, proportional to this length. o200k tokens are far shorter, so a cut costs
+    /// about one token: under 1 % on random letters, 0.1 % on CJK; more on a long periodic run (an over-count, the safe
+    /// side for deciding to compact). Ordinary text has no piece this long and counts exactly as before.
+    /// </summary>
+    public const int MaxPieceLength = 64;
+
     // Loading the o200k vocabulary takes about half a second: do it once, and only when first needed.
     private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
 
-    public static int CountText(string? text) =>
-        string.IsNullOrEmpty(text) ? 0 : Tokenizer.Value.CountTokens(text, considerPreTokenization: true, considerNormalization: true);
-
-    public static int Count(CodexRequest request)
+    public static int CountText(string? text, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var total = CountText(request.Instructions) + ItemOverhead;
-        foreach (var item in request.Input)
+        if (string.IsNullOrEmpty(text))
         {
-            total += ItemOverhead + CountItem(item);
+            return 0;
         }
 
-        foreach (var tool in request.Tools ?? [])
+        var tokenizer = Tokenizer.Value;
+        if (tokenizer.PreTokenizer is not { } preTokenizer)
         {
-            total += ToolOverhead + CountTool(tool);
+            return tokenizer.CountTokens(text);
+        }
+
+        var total = 0;
+        foreach (var (offset, length) in preTokenizer.PreTokenize(text))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var start = 0; start < length;)
+            {
+                var take = Math.Min(MaxPieceLength, length - start);
+                // Never cut a surrogate pair in two: each half would count as its own unknown bytes.
+                if (take < length - start && char.IsHighSurrogate(text[offset + start + take - 1]))
+                {
+                    take--;
+                }
+
+                total += tokenizer.CountTokens(text.AsSpan(offset + start, take), considerPreTokenization: false, considerNormalization: true);
+                start += take;
+            }
         }
 
         return total;
     }
 
-    private static int CountItem(CodexInputItem item) => item switch
+    public static int Count(CodexRequest request, CancellationToken cancellationToken = default)
     {
-        CodexMessageItem message => CountParts(message.Content),
-        CodexFunctionCallItem call => CountText(call.Name) + CountText(call.Arguments),
-        CodexFunctionCallOutputItem output => output.Output.Parts is { } parts ? CountParts(parts) : CountText(output.Output.Text),
-        CodexAdditionalToolsItem declared => declared.Tools.Sum(tool => ToolOverhead + CountTool(tool)),
+        ArgumentNullException.ThrowIfNull(request);
+        var total = CountText(request.Instructions, cancellationToken) + ItemOverhead;
+        foreach (var item in request.Input)
+        {
+            total += ItemOverhead + CountItem(item, cancellationToken);
+        }
+
+        foreach (var tool in request.Tools ?? [])
+        {
+            total += ToolOverhead + CountTool(tool, cancellationToken);
+        }
+
+        return total;
+    }
+
+    private static int CountItem(CodexInputItem item, CancellationToken cancellationToken) => item switch
+    {
+        CodexMessageItem message => CountParts(message.Content, cancellationToken),
+        CodexFunctionCallItem call => CountText(call.Name, cancellationToken) + CountText(call.Arguments, cancellationToken),
+        CodexFunctionCallOutputItem output => output.Output.Parts is { } parts
+            ? CountParts(parts, cancellationToken)
+            : CountText(output.Output.Text, cancellationToken),
+        CodexAdditionalToolsItem declared => declared.Tools.Sum(tool => ToolOverhead + CountTool(tool, cancellationToken)),
         CodexReasoningItem reasoning =>
-            reasoning.Summary.Sum(s => CountText(s.Text)) + (reasoning.EncryptedContent.Length / EncryptedCharsPerToken),
+            reasoning.Summary.Sum(s => CountText(s.Text, cancellationToken)) + (reasoning.EncryptedContent.Length / EncryptedCharsPerToken),
         _ => 0,
     };
 
-    private static int CountParts(IReadOnlyList<CodexContentPart> parts)
+    private static int CountParts(IReadOnlyList<CodexContentPart> parts, CancellationToken cancellationToken)
     {
         var total = 0;
         foreach (var part in parts)
         {
             total += part switch
             {
-                CodexInputText text => CountText(text.Text),
-                CodexOutputText text => CountText(text.Text),
+                CodexInputText text => CountText(text.Text, cancellationToken),
+                CodexOutputText text => CountText(text.Text, cancellationToken),
                 CodexInputImage image => ImageTokenEstimator.ForImageUrl(image.ImageUrl, image.Detail),
-                CodexInputFile file => CountFile(file),
+                CodexInputFile file => CountFile(file, cancellationToken),
                 _ => 0,
             };
         }
@@ -76,15 +119,16 @@ internal static class TokenCounter
         return total;
     }
 
-    private static int CountTool(CodexTool tool) => tool switch
+    private static int CountTool(CodexTool tool, CancellationToken cancellationToken) => tool switch
     {
-        CodexFunctionTool function => CountText(function.Name) + CountText(function.Description)
-            + (function.Parameters.ValueKind == JsonValueKind.Undefined ? 0 : CountText(function.Parameters.GetRawText())),
-        CodexNamespaceTool group => CountText(group.Name) + CountText(group.Description) + group.Tools.Sum(CountTool),
+        CodexFunctionTool function => CountText(function.Name, cancellationToken) + CountText(function.Description, cancellationToken)
+            + (function.Parameters.ValueKind == JsonValueKind.Undefined ? 0 : CountText(function.Parameters.GetRawText(), cancellationToken)),
+        CodexNamespaceTool group => CountText(group.Name, cancellationToken) + CountText(group.Description, cancellationToken)
+            + group.Tools.Sum(tool => CountTool(tool, cancellationToken)),
         _ => 0,
     };
 
-    private static int CountFile(CodexInputFile file)
+    private static int CountFile(CodexInputFile file, CancellationToken cancellationToken)
     {
         var comma = file.FileData.IndexOf(',', StringComparison.Ordinal);
         var base64 = comma < 0 ? file.FileData : file.FileData[(comma + 1)..];
@@ -94,6 +138,6 @@ internal static class TokenCounter
             return TokensPerPdfPage;
         }
 
-        return CountText(file.Filename) + (Math.Max(1, PdfPages.Count(buffer.AsSpan(0, written))) * TokensPerPdfPage);
+        return CountText(file.Filename, cancellationToken) + (Math.Max(1, PdfPages.Count(buffer.AsSpan(0, written))) * TokensPerPdfPage);
     }
 }

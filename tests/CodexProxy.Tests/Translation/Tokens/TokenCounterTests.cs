@@ -13,7 +13,7 @@ public sealed class TokenCounterTests
     [InlineData("", 0)]
     public void KnownTexts_HaveTheirO200kCounts(string text, int expected)
     {
-        Assert.Equal(expected, TokenCounter.CountText(text));
+        Assert.Equal(expected, TokenCounter.CountText(text, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -30,11 +30,11 @@ public sealed class TokenCounterTests
         var expected = TokenCounter.ItemOverhead // the request's framing
             + TokenCounter.ItemOverhead + 2 // the system prompt, as the first developer item
             + TokenCounter.ItemOverhead + 4 // user message
-            + TokenCounter.ItemOverhead + TokenCounter.CountText("Bash") + TokenCounter.CountText("{}") // function_call
+            + TokenCounter.ItemOverhead + TokenCounter.CountText("Bash", TestContext.Current.CancellationToken) + TokenCounter.CountText("{}", TestContext.Current.CancellationToken) // function_call
             + TokenCounter.ItemOverhead + 2 // function_call_output
-            + TokenCounter.ToolOverhead + TokenCounter.CountText("Bash")
-            + TokenCounter.CountText("""{"type":"object","properties":{}}""");
-        Assert.Equal(expected, TokenCounter.Count(body));
+            + TokenCounter.ToolOverhead + TokenCounter.CountText("Bash", TestContext.Current.CancellationToken)
+            + TokenCounter.CountText("""{"type":"object","properties":{}}""", TestContext.Current.CancellationToken);
+        Assert.Equal(expected, TokenCounter.Count(body, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class TokenCounterTests
             """).Body;
         var withoutImage = Map("""{"model":"gpt-5.5","messages":[{"role":"user","content":[{"type":"text","text":"hello world"}]}]}""").Body;
 
-        Assert.Equal(630, TokenCounter.Count(withImage) - TokenCounter.Count(withoutImage));
+        Assert.Equal(630, TokenCounter.Count(withImage, TestContext.Current.CancellationToken) - TokenCounter.Count(withoutImage, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -61,6 +61,48 @@ public sealed class TokenCounterTests
             """).Body;
 
         Assert.Equal(2, PdfPages.Count(pdf));
-        Assert.InRange(TokenCounter.Count(body), 2 * TokenCounter.TokensPerPdfPage, (2 * TokenCounter.TokensPerPdfPage) + 30);
+        Assert.InRange(TokenCounter.Count(body, TestContext.Current.CancellationToken), 2 * TokenCounter.TokensPerPdfPage, (2 * TokenCounter.TokensPerPdfPage) + 30);
+    }
+
+    [Theory]
+    [InlineData('a', 26)]
+    [InlineData('A', 26)]
+    [InlineData('漢', 400)]
+    public void LongRunOfOneClass_CountsCloseToTheUncappedMerge(char first, int letters)
+    {
+        // A run the pre-tokenizer keeps as one piece (a long identifier, a hash, CJK prose without punctuation).
+        var random = new Random(13);
+        var text = string.Create(8 * 1024, (first, letters, random), static (span, state) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)(state.first + state.random.Next(state.letters));
+            }
+        });
+        var uncapped = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(text);
+
+        var capped = TokenCounter.CountText(text, TestContext.Current.CancellationToken);
+
+        Assert.InRange(capped, uncapped, uncapped * 1.01);
+    }
+
+    [Fact]
+    public void SurrogatePairs_AreNeverCutInTwo()
+    {
+        var text = string.Concat(Enumerable.Repeat("😀", TokenCounter.MaxPieceLength));
+        var uncapped = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(text);
+
+        Assert.InRange(TokenCounter.CountText(text, TestContext.Current.CancellationToken), uncapped, uncapped * 1.02);
+    }
+
+    [Fact]
+    public void CancelledToken_StopsTheCount()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var body = Map($$"""{"model":"gpt-5.5","messages":[{"role":"user","content":"{{new string('a', 4096)}} {{new string('b', 4096)}}"}]}""").Body;
+
+        Assert.Throws<OperationCanceledException>(() => TokenCounter.Count(body, cancelled.Token));
+        Assert.Throws<OperationCanceledException>(() => TokenCounter.CountText("hello world", cancelled.Token));
     }
 }
