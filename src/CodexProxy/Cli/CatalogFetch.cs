@@ -2,7 +2,6 @@ using CodexProxy.Auth;
 using CodexProxy.Codex;
 using CodexProxy.Configuration;
 using CodexProxy.Hosting;
-using CodexProxy.Translation.Request;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CodexProxy.Cli;
@@ -16,14 +15,14 @@ internal static class CatalogFetch
     public static Uri ModelsUri(ProxyOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new Uri($"{options.CodexBaseUrl.AbsoluteUri.TrimEnd('/')}/codex/models");
+        return ModelCatalog.ModelsUri(options);
     }
 
     public static async Task<CatalogFetchResult> RunAsync(
         HttpClient http, ProxyOptions options, ICodexCredentials credentials, TimeProvider time, CancellationToken cancellationToken)
     {
         // Failures are reported in words on the console, not as log lines.
-        using var catalog = new ModelCatalog(http, options, credentials, ModelResolver.FallbackCatalog, time, NullLogger<ModelCatalog>.Instance);
+        using var catalog = new ModelCatalog(http, options, credentials, time, NullLogger<ModelCatalog>.Instance);
         var snapshot = await catalog.GetAsync(cancellationToken);
         return catalog.LastFailure is { } failure && !snapshot.Live
             ? new CatalogFetchResult(snapshot, failure.Reason, failure.NotLoggedIn)

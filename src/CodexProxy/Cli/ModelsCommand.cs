@@ -12,7 +12,7 @@ namespace CodexProxy.Cli;
 /// <summary>
 /// <c>models</c>: the live model catalogue, what the account's plan can use, and where haiku/sonnet/opus land.
 /// Exit codes: 0 with the live catalogue, and also when it could not be fetched for reasons outside the user's hands
-/// (offline, timeout, HTTP errors — the built-in table is shown, labelled); 1 when not logged in (run <c>login</c>);
+/// (offline, timeout, HTTP errors — the built-in catalogue is shown, labelled); 1 when not logged in (run <c>login</c>);
 /// 2 on a configuration error.
 /// </summary>
 internal static class ModelsCommand
@@ -62,13 +62,13 @@ internal static class ModelsCommand
         {
             console.MarkupLineInterpolated($"[yellow]Could not fetch the live model catalogue from {report.Url}:[/] {Explain(error)}");
             console.MarkupLine(report.NotLoggedIn
-                ? "[grey]Showing the built-in fallback table until you log in.[/]"
-                : "[grey]Showing the built-in fallback table: its context windows are defaults and plan availability is unknown.[/]");
+                ? "[grey]Showing the built-in catalogue until you log in.[/]"
+                : "[grey]Showing the built-in catalogue (a copy of Codex CLI " + CodexClientVersion.Value + "'s): plan availability is unknown.[/]");
         }
 
         var title = report.Source == ModelsReport.LiveSource
             ? $"Live model catalogue (plan: {report.Plan ?? "unknown"})"
-            : "Built-in fallback table (not the live catalogue)";
+            : "Built-in model catalogue (not the live one)";
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title))
             .AddColumn("Model").AddColumn("Display name").AddColumn(new TableColumn("Context").RightAligned())
             .AddColumn("Your plan").AddColumn("Claude alias (effort)");
@@ -83,6 +83,12 @@ internal static class ModelsCommand
         }
 
         console.Write(table);
+        foreach (var alias in report.Models.SelectMany(row => row.Aliases).Where(a => a.ReplacedBy is not null))
+        {
+            console.MarkupLineInterpolated(
+                $"[yellow]{alias.Name} → {alias.Slug} is a legacy model; the catalogue replaces it with {alias.ReplacedBy}[/] (set ANTHROPIC_DEFAULT_{alias.Name.ToUpperInvariant()}_MODEL={alias.ReplacedBy} to follow).");
+        }
+
         if (report.Source == ModelsReport.LiveSource)
         {
             console.MarkupLineInterpolated($"[grey]From {report.Url}. Aliases honour ANTHROPIC_DEFAULT_HAIKU/SONNET/OPUS_MODEL.[/]");
@@ -93,6 +99,7 @@ internal static class ModelsCommand
     {
         { InCatalogue: false } => "(not in the catalogue)",
         { Listed: false } => $"{row.DisplayName} (hidden)",
+        { ReplacedBy: { } replacement } => $"{row.DisplayName} (legacy → {replacement})",
         _ => row.DisplayName ?? row.Slug,
     };
 

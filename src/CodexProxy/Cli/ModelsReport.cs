@@ -10,12 +10,12 @@ namespace CodexProxy.Cli;
 /// <summary>What <c>models</c> shows, as a table or (<c>--json</c>) as this record.</summary>
 internal sealed record ModelsReport
 {
-    public const string LiveSource = "live";
-    public const string FallbackSource = "fallback";
+    public const string LiveSource = CatalogSnapshot.LiveLabel;
+    public const string BuiltInSource = CatalogSnapshot.BuiltInLabel;
 
     private static readonly string[] ClaudeFamilies = ["haiku", "sonnet", "opus"];
 
-    /// <summary><c>live</c> (fetched just now) or <c>fallback</c> (the built-in table).</summary>
+    /// <summary><c>live</c> (fetched just now) or <c>built-in</c> (the catalogue compiled into the proxy).</summary>
     [JsonPropertyName("source")] public required string Source { get; init; }
 
     [JsonPropertyName("url")] public required string Url { get; init; }
@@ -30,13 +30,14 @@ internal sealed record ModelsReport
 
     [JsonPropertyName("models")] public IReadOnlyList<ModelsReportRow> Models { get; init; } = [];
 
-    /// <summary>The catalogue's models in its order, then any alias target the catalogue lacks.</summary>
+    /// <summary>The catalogue's models in its order, then any alias target the catalogue lacks. Aliases resolve
+    /// against this catalogue, exactly as requests do.</summary>
     public static ModelsReport Build(CatalogFetchResult fetch, ProxyOptions options)
     {
         ArgumentNullException.ThrowIfNull(fetch);
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = fetch.Snapshot;
-        var aliases = ClaudeAliases(options.Models);
+        var aliases = ClaudeAliases(options.Models, snapshot);
         var rows = snapshot.Models.Select(model => new ModelsReportRow
         {
             Slug = model.Slug,
@@ -45,6 +46,7 @@ internal sealed record ModelsReport
             Listed = model.Listed,
             InCatalogue = true,
             Usable = Usable(model, snapshot),
+            ReplacedBy = ReplacementOf(model, snapshot),
             Aliases = AliasesOf(model.Slug, aliases),
         }).ToList();
 
@@ -56,14 +58,14 @@ internal sealed record ModelsReport
         {
             Slug = slug,
             InCatalogue = false,
-            // A live catalogue without the model means the proxy refuses it; the fallback table proves nothing.
-            Usable = snapshot.Live ? false : null,
+            // Sent as given; only the backend knows whether it serves a model its catalogue does not list.
+            Usable = null,
             Aliases = AliasesOf(slug, aliases),
         }));
 
         return new ModelsReport
         {
-            Source = snapshot.Live ? LiveSource : FallbackSource,
+            Source = snapshot.Source,
             Url = CatalogFetch.ModelsUri(options).AbsoluteUri,
             Plan = snapshot.PlanType,
             Error = fetch.Failure,
@@ -72,18 +74,31 @@ internal sealed record ModelsReport
         };
     }
 
-    /// <summary>haiku, sonnet and opus as the proxy resolves them now (environment overrides included).</summary>
-    private static List<ModelsReportAlias> ClaudeAliases(ModelMappingOptions mapping) =>
+    /// <summary>haiku, sonnet and opus as the proxy resolves them now (environment overrides included), and what
+    /// replaces a legacy target (only an override can be one: the defaults follow upgrades by themselves).</summary>
+    private static List<ModelsReportAlias> ClaudeAliases(ModelMappingOptions mapping, CatalogSnapshot snapshot) =>
         [.. ClaudeFamilies.Select(family =>
         {
-            var resolved = ModelResolver.Resolve(family, mapping);
-            return new ModelsReportAlias { Name = family, Slug = resolved.Slug, Effort = resolved.Effort };
+            var resolved = ModelResolver.Resolve(family, mapping, snapshot);
+            return new ModelsReportAlias
+            {
+                Name = family,
+                Slug = resolved.Slug,
+                Effort = resolved.Effort,
+                ReplacedBy = snapshot.Find(resolved.Slug) is { } model ? ReplacementOf(model, snapshot) : null,
+            };
         })];
+
+    /// <summary>The end of a legacy model's upgrade chain, or its named upgrade when the catalogue lacks the target.</summary>
+    private static string? ReplacementOf(CatalogModel model, CatalogSnapshot snapshot) =>
+        model.Upgrade is null ? null
+        : snapshot.FollowUpgrades(model) is var end && end.Slug != model.Slug ? end.Slug
+        : model.Upgrade.Model;
 
     private static List<ModelsReportAlias> AliasesOf(string slug, List<ModelsReportAlias> aliases) =>
         [.. aliases.Where(a => a.Slug.Equals(slug, StringComparison.OrdinalIgnoreCase))];
 
-    /// <summary>Null when unknown: the fallback table, or a plan-restricted model with no plan in the token.</summary>
+    /// <summary>Null when unknown: the built-in catalogue, or a plan-restricted model with no plan in the token.</summary>
     private static bool? Usable(CatalogModel model, CatalogSnapshot snapshot) =>
         !snapshot.Live ? null
         : model.Plans is null ? true
@@ -108,6 +123,9 @@ internal sealed record ModelsReportRow
     /// <summary>Whether the account's plan can use it; null when unknown.</summary>
     [JsonPropertyName("usable")] public bool? Usable { get; init; }
 
+    /// <summary>Set for a legacy model (the catalogue names an <c>upgrade</c>): the model that replaces it.</summary>
+    [JsonPropertyName("replaced_by")] public string? ReplacedBy { get; init; }
+
     [JsonPropertyName("aliases")] public IReadOnlyList<ModelsReportAlias> Aliases { get; init; } = [];
 }
 
@@ -120,6 +138,9 @@ internal sealed record ModelsReportAlias
 
     /// <summary>The reasoning effort the mapping forces; null means the request's own effort is used.</summary>
     [JsonPropertyName("effort")] public string? Effort { get; init; }
+
+    /// <summary>Set when the alias lands on a legacy model: what the catalogue replaces it with.</summary>
+    [JsonPropertyName("replaced_by")] public string? ReplacedBy { get; init; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true)]

@@ -126,6 +126,10 @@ internal sealed class CodexClient(
         }
 
         headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (body.ResponsesLite)
+        {
+            headers.TryAddWithoutValidation("x-openai-internal-codex-responses-lite", "true");
+        }
 
         HttpResponseMessage response;
         idle?.Restart();
@@ -229,6 +233,7 @@ internal sealed class CodexClient(
         {
             Turn = turn;
             Model = request.Model;
+            ResponsesLite = request.ResponsesLite;
             TurnMetadata = CodexTurnHeaders.TurnMetadata(turn, installationId, request.Model, request.Reasoning?.Effort);
             var withMetadata = request with { ClientMetadata = CodexTurnHeaders.ClientMetadata(turn, installationId, TurnMetadata) };
             Json = JsonSerializer.SerializeToUtf8Bytes(withMetadata, CodexJsonContext.Wire.CodexRequest);
@@ -237,6 +242,9 @@ internal sealed class CodexClient(
         public CodexTurn Turn { get; }
 
         public string Model { get; }
+
+        /// <summary>The body is in the Responses-lite shape, which the backend accepts only with its header.</summary>
+        public bool ResponsesLite { get; }
 
         public string TurnMetadata { get; }
 

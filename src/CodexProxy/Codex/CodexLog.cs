@@ -8,4 +8,7 @@ internal static partial class CodexLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The backend rejected replayed reasoning (invalid_encrypted_content); retrying without {Count} reasoning item(s)")]
     public static partial void DroppingReasoning(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The backend refused where the system prompt was ({Reason}); sending it in {Placement} from now on")]
+    public static partial void MovingInstructions(ILogger logger, string placement, string reason);
 }

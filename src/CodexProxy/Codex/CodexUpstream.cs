@@ -9,8 +9,9 @@ namespace CodexProxy.Codex;
 /// <summary>
 /// The upstream call pipeline: opens the Codex stream, retries what <see cref="UpstreamRetryPolicy"/> allows before
 /// any output, recovers once from <c>invalid_encrypted_content</c> by dropping replayed reasoning (both decided by
-/// <see cref="UpstreamFailureClassifier"/>), and then hands the events through unchanged. Cancelling the enumeration
-/// aborts the upstream request immediately.
+/// <see cref="UpstreamFailureClassifier"/>), moves the system prompt between the input and the <c>instructions</c>
+/// field once when the backend refuses where it is (<see cref="InstructionsPlacement"/>), and then hands the events
+/// through unchanged. Cancelling the enumeration aborts the upstream request immediately.
 /// </summary>
 internal sealed class CodexUpstream(
     CodexClient client,
@@ -21,6 +22,7 @@ internal sealed class CodexUpstream(
     ILogger<CodexUpstream> logger)
 {
     private readonly UpstreamFailureClassifier _classifier = new(time);
+    private readonly InstructionsPlacement _instructions = new();
 
     public async IAsyncEnumerable<CodexStreamEvent> StreamAsync(
         CodexRequest request,
@@ -45,6 +47,9 @@ internal sealed class CodexUpstream(
     {
         var retries = 0;
         var reasoningDropped = false;
+        var placementSwitched = false;
+        var mapped = request;
+        request = _instructions.Apply(mapped);
         while (true)
         {
             UpstreamAttempt? attempt = null;
@@ -78,6 +83,14 @@ internal sealed class CodexUpstream(
                     CodexLog.DroppingReasoning(logger, request.Input.Count - stripped.Input.Count);
                     request = stripped;
                     reasoningDropped = true;
+                    continue;
+                }
+
+                if (_instructions.TrySwitch(mapped, failure, placementSwitched))
+                {
+                    placementSwitched = true;
+                    CodexLog.MovingInstructions(logger, _instructions.AsField ? "the instructions field" : "a developer message", failure.Message);
+                    request = _instructions.Apply(reasoningDropped ? WithoutReasoning(mapped) ?? mapped : mapped);
                     continue;
                 }
 

@@ -8,36 +8,27 @@ using CodexProxy.Configuration;
 
 namespace CodexProxy.Codex;
 
-/// <summary>What the catalogue says about one model.</summary>
-internal sealed record CatalogModel(string Slug, string DisplayName, int ContextWindow, bool Listed, IReadOnlyList<string>? Plans);
-
 /// <summary>Why a fetch fell back. <see cref="NotLoggedIn"/>: the one cause the user has to fix (log in).</summary>
 internal sealed record CatalogFailure(string Reason, bool NotLoggedIn);
 
-/// <summary>One version of the catalogue. <see cref="Live"/> is false for the built-in fallback table.</summary>
-internal sealed record CatalogSnapshot(IReadOnlyList<CatalogModel> Models, bool Live, string? PlanType)
-{
-    public CatalogModel? Find(string slug) => Models.FirstOrDefault(m => m.Slug.Equals(slug, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>Models the account's plan may use (all, when the plan or the model's plan list is unknown).</summary>
-    public IEnumerable<CatalogModel> Usable =>
-        Models.Where(m => PlanType is null || m.Plans is null || m.Plans.Contains(PlanType, StringComparer.OrdinalIgnoreCase));
-}
-
 /// <summary>
-/// The live model catalogue from <c>{CODEX_BASE_URL}/codex/models</c>, fetched with the user's credentials, kept for
-/// <see cref="FreshFor"/> and revalidated with its ETag. When it cannot be fetched the built-in table stands in.
+/// The live model catalogue from <c>{CODEX_BASE_URL}/codex/models?client_version=…</c>, fetched with the user's
+/// credentials, kept for <see cref="FreshFor"/>, revalidated with its ETag, and refetched early when a
+/// <c>/responses</c> answer carries an <c>x-models-etag</c> other than the one it was fetched with (as the official
+/// client does). When it cannot be fetched the built-in copy (<see cref="BuiltInCatalog"/>) stands in.
 /// </summary>
 internal sealed partial class ModelCatalog(
-    HttpClient http, ProxyOptions options, ICodexCredentials credentials, CatalogSnapshot fallback, TimeProvider time, ILogger<ModelCatalog> logger)
-    : IDisposable
+    HttpClient http, ProxyOptions options, ICodexCredentials credentials, TimeProvider time, ILogger<ModelCatalog> logger)
+    : IUpstreamHeadersObserver, IDisposable
 {
     /// <summary><c>client_version</c> gates which models the backend lists (<c>minimal_client_version</c>): the
     /// Codex CLI version whose protocol the proxy speaks.</summary>
     public const string ClientVersion = CodexClientIdentity.Version;
 
-    /// <summary>The input limit of every current Codex model; used where the catalogue says nothing.</summary>
+    /// <summary>The input limit of most current Codex model; used where the catalogue says nothing.</summary>
     public const int DefaultContextWindow = 272_000;
+
+    public const string ModelsEtagHeader = "x-models-etag";
 
     public static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(1);
@@ -46,29 +37,43 @@ internal sealed partial class ModelCatalog(
     public static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Uri _modelsUri = new($"{options.CodexBaseUrl.AbsoluteUri.TrimEnd('/')}/codex/models?client_version={ClientVersion}");
+    private readonly Uri _modelsUri = ModelsUri(options);
     private CatalogSnapshot? _current;
     private string? _etag;
+    private string? _announcedEtag;
     private DateTimeOffset _expires;
 
-    /// <summary>Why the last fetch fell back to the last known or built-in table; null after a successful fetch.</summary>
+    /// <summary>Why the last fetch fell back to the last known or built-in catalogue; null after a successful fetch.</summary>
     public CatalogFailure? LastFailure { get; private set; }
 
-    /// <summary>Served when nothing was ever fetched: the composition root hands in the built-in table.</summary>
-    public CatalogSnapshot Fallback { get; } = fallback;
-
-    /// <summary>The last successfully fetched catalogue, without waiting; starts a refresh when it is stale.</summary>
-    public CatalogSnapshot? LiveOrNull()
+    /// <summary>The catalogue address, with the pinned client version the backend filters by.</summary>
+    public static Uri ModelsUri(ProxyOptions options)
     {
-        if (time.GetUtcNow() >= _expires)
-        {
-            _ = RefreshInBackgroundAsync();
-        }
-
-        return _current is { Live: true } live ? live : null;
+        ArgumentNullException.ThrowIfNull(options);
+        return new Uri($"{options.CodexBaseUrl.AbsoluteUri.TrimEnd('/')}/codex/models?client_version={CodexClientVersion.Value}");
     }
 
-    /// <summary>The catalogue, fetching it if stale; the fallback table when it cannot be fetched.</summary>
+    /// <summary>The last known catalogue (the built-in one before any fetch), without waiting; starts a refresh when
+    /// it is stale.</summary>
+    public CatalogSnapshot Current
+    {
+        get
+        {
+            if (time.GetUtcNow() >= _expires)
+            {
+                _ = RefreshInBackgroundAsync();
+            }
+
+            return _current ?? BuiltInCatalog.Snapshot;
+        }
+    }
+
+    /// <summary>For a request: the last known catalogue at once (refreshing it in the background when stale); only
+    /// the very first request waits for a fetch.</summary>
+    public async ValueTask<CatalogSnapshot> ForRequestAsync(CancellationToken cancellationToken) =>
+        _current is not null ? Current : await GetAsync(cancellationToken);
+
+    /// <summary>The catalogue, fetching it if stale; the built-in catalogue when it cannot be fetched.</summary>
     public async Task<CatalogSnapshot> GetAsync(CancellationToken cancellationToken)
     {
         if (_current is { } fresh && time.GetUtcNow() < _expires)
@@ -84,12 +89,39 @@ internal sealed partial class ModelCatalog(
                 await RefreshAsync(cancellationToken);
             }
 
-            return _current ?? Fallback;
+            return _current ?? BuiltInCatalog.Snapshot;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Every upstream answer passes by here: a new <c>x-models-etag</c> means the catalogue changed.</summary>
+    public void OnResponseHeaders(HttpResponseHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        if (headers.TryGetValues(ModelsEtagHeader, out var values) && values.FirstOrDefault() is { Length: > 0 } etag)
+        {
+            OnModelsEtag(etag);
+        }
+    }
+
+    /// <summary>Refetches when <paramref name="etag"/> differs from the catalogue's own; each new value triggers
+    /// one refetch only, so a backend whose two tags never agree is not asked on every turn.</summary>
+    public void OnModelsEtag(string etag)
+    {
+        ArgumentNullException.ThrowIfNull(etag);
+        var tag = NormalizeEtag(etag);
+        if (_current is not { Live: true } || tag == (_etag is null ? null : NormalizeEtag(_etag)) || tag == _announcedEtag)
+        {
+            return;
+        }
+
+        _announcedEtag = tag;
+        LogEtagChanged(logger, tag);
+        _expires = DateTimeOffset.MinValue;
+        _ = RefreshInBackgroundAsync();
     }
 
     private async Task RefreshInBackgroundAsync()
@@ -149,9 +181,10 @@ internal sealed partial class ModelCatalog(
                 return;
             }
 
-            _current = new CatalogSnapshot([.. list.Models.Select(ToCatalogModel)], Live: true, JwtClaims.TryRead(credential.AccessToken)?.PlanType);
-            _etag = response.Headers.ETag?.ToString()
-                ?? (response.Headers.TryGetValues("X-Models-Etag", out var tags) ? tags.FirstOrDefault() : null);
+            _current = BuiltInCatalog.FromWire(list, live: true, JwtClaims.TryRead(credential.AccessToken)?.PlanType);
+            var etag = response.Headers.ETag?.ToString()
+                ?? (response.Headers.TryGetValues(ModelsEtagHeader, out var tags) ? tags.FirstOrDefault() : null);
+            _etag = etag;
             _expires = time.GetUtcNow() + FreshFor;
             LastFailure = null;
             LogFetched(logger, _current.Models.Count);
@@ -170,27 +203,35 @@ internal sealed partial class ModelCatalog(
         }
     }
 
-    /// <summary>Keeps a previously fetched catalogue; otherwise serves the fallback. Retries soon either way.</summary>
+    /// <summary>Keeps a previously fetched catalogue; otherwise serves the built-in one. Retries soon either way.</summary>
     private void Fail(string reason, bool notLoggedIn = false)
     {
         LastFailure = new CatalogFailure(reason, notLoggedIn);
         LogFetchFailed(logger, reason);
-        _current ??= Fallback;
+        _current ??= BuiltInCatalog.Snapshot;
         _expires = time.GetUtcNow() + RetryAfterFailure;
+    }
+
+    /// <summary><c>W/"abc"</c>, <c>"abc"</c> and <c>abc</c> name the same version.</summary>
+    private static string NormalizeEtag(string etag)
+    {
+        var tag = etag.Trim();
+        if (tag.StartsWith("W/", StringComparison.OrdinalIgnoreCase))
+        {
+            tag = tag[2..];
+        }
+
+        return tag.Trim('"');
     }
 
     public void Dispose() => _gate.Dispose();
 
-    private static CatalogModel ToCatalogModel(CodexModelInfo info) => new(
-        info.Slug,
-        string.IsNullOrWhiteSpace(info.DisplayName) ? info.Slug : info.DisplayName,
-        info.ContextWindow is > 0 and var window ? window : DefaultContextWindow,
-        Listed: info.Visibility is null or "list",
-        info.AvailableInPlans is { Count: > 0 } plans ? plans : null);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Model catalogue fetched: {Count} models")]
     private static partial void LogFetched(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Model catalogue unavailable ({Reason}); using the last known or built-in table")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "The backend announced model catalogue version {Etag}; refetching it")]
+    private static partial void LogEtagChanged(ILogger logger, string etag);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model catalogue unavailable ({Reason}); using the last known or built-in catalogue")]
     private static partial void LogFetchFailed(ILogger logger, string reason);
 }

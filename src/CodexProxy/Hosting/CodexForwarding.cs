@@ -8,7 +8,7 @@ namespace CodexProxy.Hosting;
 
 /// <summary>
 /// The per-request step every API endpoint shares once its body is mapped to a Codex request: the request log learns
-/// the models, the model is checked against the plan, the body is traced at Trace level, and the events come from the
+/// the models, the body is traced at Trace level, and the events come from the
 /// one upstream path (<see cref="CodexUpstream"/>: retries, reasoning recovery, idle timeout), with the final usage
 /// recorded in the request log. Whatever is added per request later (usage history, account routing) goes here or
 /// below, and every API gets it.
@@ -16,17 +16,15 @@ namespace CodexProxy.Hosting;
 internal static class CodexForwarding
 {
     public static IAsyncEnumerable<CodexStreamEvent> Open(
-        HttpContext http, CodexUpstream upstream, ModelAvailability availability, ILogger logger,
+        HttpContext http, CodexUpstream upstream, ILogger logger,
         CodexRequest body, string requestedModel, bool stream, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(upstream);
-        ArgumentNullException.ThrowIfNull(availability);
         ArgumentNullException.ThrowIfNull(body);
         var entry = Entry(http);
         entry.RequestedModel = requestedModel;
         entry.CodexModel = body.Model;
-        availability.EnsureUsable(body.Model);
         ProxyLog.Forwarding(logger, requestedModel, body.Model, stream);
         if (logger.IsEnabled(LogLevel.Trace))
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CodexProxy.Anthropic;
+using CodexProxy.Codex;
 using CodexProxy.Configuration;
 using CodexProxy.Translation;
 using CodexProxy.Translation.Request;
@@ -15,7 +16,7 @@ internal static class CountTokensEndpoint
         app.MapPost("/v1/messages/count_tokens", HandleAsync);
 
     private static async Task HandleAsync(
-        HttpContext http, ProxyOptions options, TokenCalibration calibration, TimeProvider time, ILoggerFactory loggers)
+        HttpContext http, ProxyOptions options, ModelCatalog catalog, TokenCalibration calibration, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(CountTokensEndpoint));
         var cancellationToken = http.RequestAborted;
@@ -23,7 +24,7 @@ internal static class CountTokensEndpoint
         {
             var request = await RequestBodyReader.ReadAsync(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
             var header = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } value ? value.ToString() : null;
-            var mapped = ClientRequestMapping.Map(request, new RequestContext(header, options.Models), logger);
+            var mapped = ClientRequestMapping.Map(request, new RequestContext(header, options.Models, catalog.Current), logger);
             // Linear in the body and cancelled with the request, so a client that leaves stops the work.
             var local = TokenCounter.Count(mapped.Body, cancellationToken);
             var count = await calibration.ApplyAsync(SessionKey.From(header, request.Metadata), local, cancellationToken);

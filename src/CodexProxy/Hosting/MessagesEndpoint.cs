@@ -22,7 +22,7 @@ internal static class MessagesEndpoint
         CodexUpstream upstream,
         ProxyOptions options,
         TimeProvider time,
-        ModelAvailability availability,
+        ModelCatalog catalog,
         TokenCalibration calibration,
         ILogger<CodexClient> logger)
     {
@@ -30,14 +30,16 @@ internal static class MessagesEndpoint
         var errors = new ErrorMapper(time);
         var writer = new SseResponseWriter(http.Response, time, errors);
         var entry = http.Features.Get<RequestLogEntry>() ?? new RequestLogEntry("-");
+        MappedRequest? mapped = null;
+        CatalogSnapshot? catalogue = null;
         try
         {
             var request = await RequestBodyReader.ReadAsync<MessagesRequest>(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
             var sessionId = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } header ? header.ToString() : null;
-            var mapped = ClientRequestMapping.Map(request, new RequestContext(sessionId, options.Models), logger);
+            catalogue = await catalog.ForRequestAsync(cancellationToken);
+            mapped = ClientRequestMapping.Map(request, new RequestContext(sessionId, options.Models, catalogue), logger);
             entry.RequestedModel = mapped.RequestedModel;
             entry.CodexModel = mapped.Body.Model;
-            availability.EnsureUsable(mapped.Body.Model);
             ProxyLog.Forwarding(logger, mapped.RequestedModel, mapped.Body.Model, request.Stream == true);
             if (logger.IsEnabled(LogLevel.Trace))
             {
@@ -71,7 +73,7 @@ internal static class MessagesEndpoint
         }
         catch (Exception e) when (!writer.HasStarted && !http.Response.HasStarted)
         {
-            await ErrorResults.WriteFailureAsync(http.Response, errors, e, logger, cancellationToken);
+            await ErrorResults.WriteFailureAsync(http.Response, errors, WithUsableModels(e, mapped, catalogue), logger, cancellationToken);
         }
     }
 
@@ -93,6 +95,14 @@ internal static class MessagesEndpoint
             yield return streamEvent;
         }
     }
+
+    /// <summary>A backend refusal of the model becomes a 400 that keeps the backend's words and lists the models the
+    /// account can use (see <see cref="ModelRejection"/>); anything else goes to the error mapper unchanged.</summary>
+    private static Exception WithUsableModels(Exception failure, MappedRequest? mapped, CatalogSnapshot? catalogue) =>
+        failure is UpstreamHttpException upstream && mapped is not null && catalogue is not null
+            && ModelRejection.Describe(upstream.StatusCode, upstream.Body, mapped.Body.Model, catalogue) is { } message
+            ? new InvalidRequestException(message)
+            : failure;
 
     private static string NewMessageId() => ResponseIds.New("msg_");
 }

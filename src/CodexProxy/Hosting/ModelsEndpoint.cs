@@ -56,7 +56,7 @@ internal static class ModelsEndpoint
 
     private static ModelEntry ClaudeEntry(string name, CatalogSnapshot catalog, ModelMappingOptions mapping)
     {
-        var target = ModelResolver.Resolve(name, mapping);
+        var target = ModelResolver.Resolve(name, mapping, catalog);
         var window = catalog.Find(target.Slug)?.ContextWindow ?? ModelCatalog.DefaultContextWindow;
         var effort = target.Effort switch
         {

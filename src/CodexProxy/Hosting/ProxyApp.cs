@@ -55,9 +55,8 @@ internal static class ProxyApp
         builder.Services.AddSingleton(UpstreamRetryPolicy.Default);
         builder.Services.AddSingleton<CodexUpstream>();
         builder.Services.AddSingleton<TokenCalibration>();
-        builder.Services.AddSingleton(ModelResolver.FallbackCatalog);
         builder.Services.AddSingleton<ModelCatalog>();
-        builder.Services.AddSingleton<ModelAvailability>();
+        builder.Services.AddSingleton<IUpstreamHeadersObserver>(services => services.GetRequiredService<ModelCatalog>());
 
         configure?.Invoke(builder);
 

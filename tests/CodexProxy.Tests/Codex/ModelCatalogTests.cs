@@ -1,12 +1,11 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
-using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
 using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using CodexProxy.Tests.Fakes;
-using CodexProxy.Translation.Request;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -19,7 +18,12 @@ public sealed class ModelCatalogTests : IAsyncLifetime
 {
     private const string CatalogJson = """
         {"models":[
-          {"slug":"gpt-5.5","display_name":"GPT-5.5","visibility":"list","context_window":272000,"available_in_plans":["free","plus","pro"]},
+          {"slug":"gpt-6.1-sol","display_name":"GPT-6.1-Sol","visibility":"list","priority":1,"context_window":272000,
+           "available_in_plans":["free","plus","pro"],"use_responses_lite":true,"default_reasoning_level":"low",
+           "supported_reasoning_levels":[{"effort":"low","description":"Fast"},{"effort":"max","description":"Max"}],
+           "default_verbosity":"low","support_verbosity":true,"supports_parallel_tool_calls":true,"unmodelled_field":{"x":1}},
+          {"slug":"gpt-5.5","display_name":"GPT-5.5","visibility":"list","priority":13,"context_window":272000,
+           "available_in_plans":["free","plus","pro"],"upgrade":{"model":"gpt-6.1-sol","migration_markdown":"Meet it"}},
           {"slug":"gpt-5.3-codex-spark","display_name":"Spark","visibility":"list","context_window":128000,"available_in_plans":["pro"]},
           {"slug":"codex-auto-review","visibility":"hide","context_window":272000}]}
         """;
@@ -37,11 +41,18 @@ public sealed class ModelCatalogTests : IAsyncLifetime
         var snapshot = await catalog.GetAsync(TestContext.Current.CancellationToken);
 
         Assert.True(snapshot.Live);
-        Assert.Equal(["gpt-5.5", "gpt-5.3-codex-spark", "codex-auto-review"], snapshot.Models.Select(m => m.Slug));
+        Assert.Equal("live", snapshot.Source);
+        Assert.Equal(["gpt-6.1-sol", "gpt-5.5", "gpt-5.3-codex-spark", "codex-auto-review"], snapshot.Models.Select(m => m.Slug));
         Assert.Equal(128_000, snapshot.Find("gpt-5.3-codex-spark")!.ContextWindow);
         Assert.False(snapshot.Find("codex-auto-review")!.Listed);
+        var lite = snapshot.Find("gpt-6.1-sol")!;
+        Assert.Equal((true, "low", "low", true, true, 1), (lite.UsesResponsesLite, lite.DefaultEffort, lite.DefaultVerbosity, lite.SupportsVerbosity, lite.SupportsParallelToolCalls, lite.Priority));
+        Assert.Equal(["low", "max"], lite.SupportedEfforts.Select(l => l.Effort));
+        Assert.Equal("gpt-6.1-sol", snapshot.Find("gpt-5.5")!.Upgrade?.Model);
+        Assert.False(snapshot.Find("gpt-5.5")!.UsesResponsesLite);
         var request = Assert.Single(_upstream.ModelsRequests);
-        Assert.Equal("/codex/models?client_version=" + ModelCatalog.ClientVersion, request.Path);
+        Assert.Equal("/codex/models?client_version=0.169.0", request.Path);
+        Assert.Equal(CodexClientVersion.Value, request.Header("version"));
         Assert.Equal("Bearer " + Credentials.Token, request.Header("Authorization"));
         Assert.Equal("acct-1", request.Header("chatgpt-account-id"));
     }
@@ -63,14 +74,46 @@ public sealed class ModelCatalogTests : IAsyncLifetime
         Assert.Equal(2, _upstream.ModelsRequests.Count);
         Assert.Equal("\"v1\"", _upstream.ModelsRequests[1].Header("If-None-Match"));
         Assert.True(snapshot.Live);
-        Assert.Equal(3, snapshot.Models.Count);
+        Assert.Equal(4, snapshot.Models.Count);
+    }
+
+    [Fact]
+    public async Task NewModelsEtagOnAResponse_RefetchesOnce_TheSameTagDoesNot()
+    {
+        Respond(HttpStatusCode.OK, CatalogJson, etag: "\"v1\"");
+        using var catalog = NewCatalog();
+        var ct = TestContext.Current.CancellationToken;
+        await catalog.GetAsync(ct);
+
+        catalog.OnResponseHeaders(ResponseHeaders("W/\"v1\""));
+        Assert.Single(_upstream.ModelsRequests);
+
+        Respond(HttpStatusCode.OK, CatalogJson.Replace("Spark", "Spark 2", StringComparison.Ordinal), etag: "\"v2\"");
+        catalog.OnResponseHeaders(ResponseHeaders("\"v2\""));
+        catalog.OnResponseHeaders(ResponseHeaders("\"v2\""));
+        var snapshot = await WaitForAsync(catalog, s => s.Find("gpt-5.3-codex-spark")?.DisplayName == "Spark 2");
+
+        Assert.Equal(2, _upstream.ModelsRequests.Count);
+        Assert.True(snapshot.Live);
+    }
+
+    [Fact]
+    public async Task ModelsEtag_BeforeAnyLiveCatalogue_StartsNoExtraFetch()
+    {
+        Respond(HttpStatusCode.NotFound, "");
+        using var catalog = NewCatalog();
+        await catalog.GetAsync(TestContext.Current.CancellationToken);
+
+        catalog.OnModelsEtag("\"v9\"");
+
+        Assert.Single(_upstream.ModelsRequests);
     }
 
     [Theory]
     [InlineData(HttpStatusCode.NotFound, "")]
     [InlineData(HttpStatusCode.OK, "<html>")]
     [InlineData(HttpStatusCode.OK, """{"models":[]}""")]
-    public async Task UnusableAnswer_FallsBackToTheBuiltInTable(HttpStatusCode status, string body)
+    public async Task UnusableAnswer_FallsBackToTheBuiltInCatalogue(HttpStatusCode status, string body)
     {
         Respond(status, body);
         using var catalog = NewCatalog();
@@ -78,8 +121,10 @@ public sealed class ModelCatalogTests : IAsyncLifetime
         var snapshot = await catalog.GetAsync(TestContext.Current.CancellationToken);
 
         Assert.False(snapshot.Live);
-        Assert.Contains(snapshot.Models, m => m.Slug == "gpt-5.5");
-        Assert.All(snapshot.Models, m => Assert.Equal(ModelCatalog.DefaultContextWindow, m.ContextWindow));
+        Assert.Equal("built-in", snapshot.Source);
+        Assert.Same(BuiltInCatalog.Snapshot, snapshot);
+        Assert.True(snapshot.Find("gpt-6.1-sol")!.UsesResponsesLite);
+        Assert.False(snapshot.Find("gpt-5.5")!.UsesResponsesLite);
         Assert.False(Assert.IsType<CatalogFailure>(catalog.LastFailure).NotLoggedIn);
     }
 
@@ -121,33 +166,6 @@ public sealed class ModelCatalogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Availability_RejectsUnknownAndPlanLockedModels_ListingUsableOnes()
-    {
-        Respond(HttpStatusCode.OK, CatalogJson);
-        using var catalog = NewCatalog(plan: "plus");
-        await catalog.GetAsync(TestContext.Current.CancellationToken);
-        var availability = new ModelAvailability(catalog);
-
-        availability.EnsureUsable("gpt-5.5");
-        availability.EnsureUsable("codex-auto-review");
-        var unknown = Assert.Throws<InvalidRequestException>(() => availability.EnsureUsable("gpt-9"));
-        var locked = Assert.Throws<InvalidRequestException>(() => availability.EnsureUsable("gpt-5.3-codex-spark"));
-
-        Assert.Equal("model: 'gpt-9' is not in the ChatGPT Codex model catalogue. Models this account can use: gpt-5.5.", unknown.Message);
-        Assert.Contains("not available on the 'plus' plan", locked.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Availability_NeverBlocks_OnTheFallbackTable()
-    {
-        Respond(HttpStatusCode.ServiceUnavailable, "");
-        using var catalog = NewCatalog();
-        await catalog.GetAsync(TestContext.Current.CancellationToken);
-
-        new ModelAvailability(catalog).EnsureUsable("some-future-model");
-    }
-
-    [Fact]
     public async Task ModelList_HasClaudeNamesWithTargets_AndListedModelsWithRealWindows()
     {
         Respond(HttpStatusCode.OK, CatalogJson);
@@ -155,8 +173,9 @@ public sealed class ModelCatalogTests : IAsyncLifetime
 
         var entries = ModelsEndpoint.Entries(await catalog.GetAsync(TestContext.Current.CancellationToken), new ModelMappingOptions { HaikuModel = "gpt-5.3-codex-spark" });
 
+        // The catalogue lacks gpt-6-astra, so opus lands on its top-priority model.
         var opus = Assert.Single(entries, e => e.Id == "claude-opus-4-8");
-        Assert.Equal(("gpt-5.5", "high", 272_000), (opus.MapsTo, opus.Effort, opus.MaxInputTokens));
+        Assert.Equal(("gpt-6.1-sol", null, 272_000), (opus.MapsTo, opus.Effort, opus.MaxInputTokens));
         var haiku = Assert.Single(entries, e => e.Id == "claude-haiku-4-5-20251001");
         Assert.Equal(("gpt-5.3-codex-spark", 128_000), (haiku.MapsTo, haiku.MaxInputTokens));
         Assert.Contains(entries, e => e.Id == "gpt-5.3-codex-spark" && e.DisplayName == "Spark" && e.MapsTo is null);
@@ -179,9 +198,30 @@ public sealed class ModelCatalogTests : IAsyncLifetime
         new HttpClient(),
         new ProxyOptions { CodexBaseUrl = _upstream.BaseUrl },
         new Credentials(plan),
-        ModelResolver.FallbackCatalog,
         _time,
         NullLogger<ModelCatalog>.Instance);
+
+    private static HttpResponseHeaders ResponseHeaders(string modelsEtag)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK);
+        response.Headers.TryAddWithoutValidation("x-models-etag", modelsEtag);
+        return response.Headers;
+    }
+
+    private static async Task<CatalogSnapshot> WaitForAsync(ModelCatalog catalog, Func<CatalogSnapshot, bool> done)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            if (catalog.Current is var current && done(current))
+            {
+                return current;
+            }
+
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException("The catalogue was not refetched.");
+    }
 
     private sealed class Credentials(string? plan) : ICodexCredentials
     {

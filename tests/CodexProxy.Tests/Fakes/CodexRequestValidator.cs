@@ -4,10 +4,26 @@ namespace CodexProxy.Tests.Fakes;
 
 /// <summary>
 /// Rejects what the real Codex backend rejects (codex-backend.md §2.3–§2.8, §4.1), with the same status and body,
-/// so a passing end-to-end test proves the proxy never sends a request the backend would refuse.
+/// so a passing end-to-end test proves the proxy never sends a request the backend would refuse. Accepts what the
+/// official Codex CLI 0.169.0 sends (its golden captures): no <c>instructions</c>, item ids, and for the catalogue's
+/// Responses-lite models the lite shape (tools in an <c>additional_tools</c> input item, never top-level) together with
+/// the <c>x-openai-internal-codex-responses-lite: true</c> header; a lite body without the header, the header without a
+/// lite model, or top-level tools on a lite model are refused.
 /// </summary>
 internal static class CodexRequestValidator
 {
+    public const string ResponsesLiteHeader = "x-openai-internal-codex-responses-lite";
+
+    /// <summary>The Responses-lite models of the Codex CLI 0.169.0 catalogue (the fake's catalogue fixture).</summary>
+    private static readonly Lazy<HashSet<string>> LiteModels = new(() =>
+    {
+        using var catalogue = JsonDocument.Parse(File.ReadAllText(CodexProxy.Tests.Codex.CodexCli.CodexCliCatalogue.FixturePath));
+        return catalogue.RootElement.GetProperty("models").EnumerateArray()
+            .Where(m => m.TryGetProperty("use_responses_lite", out var lite) && lite.ValueKind == JsonValueKind.True)
+            .Select(m => m.GetProperty("slug").GetString()!)
+            .ToHashSet(StringComparer.Ordinal);
+    });
+
     private static readonly string[] UnsupportedParameters =
     [
         "max_output_tokens", "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "truncation",
@@ -54,10 +70,11 @@ internal static class CodexRequestValidator
             return UpstreamErrors.BadRequest("Stream must be set to true");
         }
 
-        if (!body.TryGetProperty("instructions", out var instructions) || instructions.ValueKind != JsonValueKind.String
-            || string.IsNullOrWhiteSpace(instructions.GetString()))
+        // Optional, as the CLI sends none; when present it must be real text.
+        if (body.TryGetProperty("instructions", out var instructions)
+            && (instructions.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(instructions.GetString())))
         {
-            return UpstreamErrors.BadRequest("Instructions are required");
+            return UpstreamErrors.BadRequest("Instructions are not valid");
         }
 
         if (!body.TryGetProperty("input", out var input) || input.ValueKind != JsonValueKind.Array)
@@ -65,7 +82,35 @@ internal static class CodexRequestValidator
             return UpstreamErrors.BadRequest("Input must be a list");
         }
 
-        return ValidateTools(body) ?? ValidateItems(input);
+        return ValidateShape(request, body, model.GetString()!, input) ?? ValidateTools(body) ?? ValidateItems(input);
+    }
+
+    private static ErrorScenario? ValidateShape(RecordedRequest request, JsonElement body, string model, JsonElement input)
+    {
+        var header = string.Equals(request.Header(ResponsesLiteHeader), "true", StringComparison.OrdinalIgnoreCase);
+        var liteModel = LiteModels.Value.Contains(model);
+        var declaresTools = input.EnumerateArray().Any(item => item.TryGetProperty("type", out var type) && type.ValueEquals("additional_tools"));
+        if (liteModel && !header)
+        {
+            return UpstreamErrors.BadRequest($"Model {model} requires the Responses-lite request format.");
+        }
+
+        if (header && !liteModel)
+        {
+            return UpstreamErrors.BadRequest($"Model {model} does not support the Responses-lite request format.");
+        }
+
+        if (declaresTools && !header)
+        {
+            return InvalidRequest("Invalid value: 'additional_tools'. This input item type requires the Responses-lite request format.", "input");
+        }
+
+        if (liteModel && body.TryGetProperty("tools", out _))
+        {
+            return UpstreamErrors.BadRequest("Unsupported parameter: tools");
+        }
+
+        return null;
     }
 
     private static ErrorScenario? ValidateTools(JsonElement body)
@@ -109,11 +154,6 @@ internal static class CodexRequestValidator
         var answered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in input.EnumerateArray())
         {
-            if (item.TryGetProperty("id", out var id))
-            {
-                return InvalidRequest($"Item with id '{id}' not found. Items are not persisted when `store` is set to false.", "input");
-            }
-
             var type = item.TryGetProperty("type", out var t) ? t.GetString() : null;
             switch (type)
             {
@@ -156,7 +196,15 @@ internal static class CodexRequestValidator
                     }
 
                     break;
-                case "web_search_call":
+                case "additional_tools":
+                    if (!item.TryGetProperty("tools", out var declared) || declared.ValueKind != JsonValueKind.Array
+                        || !item.TryGetProperty("role", out var declaredRole) || !declaredRole.ValueEquals("developer"))
+                    {
+                        return InvalidRequest("Invalid additional_tools item: role 'developer' and a tools array are required.", "input");
+                    }
+
+                    break;
+                case "web_search_call" or "custom_tool_call" or "custom_tool_call_output":
                     break;
                 default:
                     return InvalidRequest($"Invalid value: '{type}'. Supported input item types are message, reasoning, function_call, function_call_output.", "input");

@@ -32,7 +32,8 @@ internal sealed partial class FakeCodexUpstream
         ModelsAuthorization = http.Request.Headers.Authorization;
         var scenario = ModelsResponder?.Invoke(request)
             ?? (ModelsFailureStatus is { } status ? new ErrorScenario(status, """{"detail":"Internal Server Error"}""")
-                : ModelsCatalogue is { } catalogue ? UpstreamScenario.Plain(StatusCodes.Status200OK, catalogue)
+                : ModelsCatalogue is { } catalogue
+                    ? UpstreamScenario.Plain(StatusCodes.Status200OK, FilterCatalogue(catalogue, http.Request.Query["client_version"]))
                 : UpstreamErrors.NotFound());
         try
         {

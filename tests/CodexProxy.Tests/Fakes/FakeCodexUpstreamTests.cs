@@ -41,14 +41,14 @@ public sealed class FakeCodexUpstreamTests
     [Theory]
     [InlineData("\"store\":false", "\"store\":true", "Store must be set to false")]
     [InlineData("\"stream\":true", "\"stream\":false", "Stream must be set to true")]
-    [InlineData("\"instructions\":\"Be brief.\",", "", "Instructions are required")]
-    [InlineData("\"instructions\":\"Be brief.\"", "\"instructions\":\"\"", "Instructions are required")]
+    [InlineData("\"instructions\":\"Be brief.\"", "\"instructions\":\"\"", "Instructions are not valid")]
     [InlineData("\"store\":false", "\"store\":false,\"max_output_tokens\":100", "Unsupported parameter: max_output_tokens")]
     [InlineData("\"store\":false", "\"store\":false,\"temperature\":0.5", "Unsupported parameter: temperature")]
     [InlineData("\"role\":\"user\"", "\"role\":\"system\"", "System messages are not allowed")]
     [InlineData("\"call_id\":\"call_1\",\"output\"", "\"call_id\":\"call_2\",\"output\"", "No tool call found for function call output with call_id call_2")]
     [InlineData(",\n  {\"type\":\"function_call_output\",\"call_id\":\"call_1\",\"output\":\"ok\"}", "", "No tool output found for function call call_1")]
-    [InlineData("{\"type\":\"message\",", "{\"type\":\"message\",\"id\":\"msg_1\",", "Items are not persisted")]
+    [InlineData("\"model\":\"gpt-5.5\"", "\"model\":\"gpt-6.1-sol\"", "requires the Responses-lite request format")]
+    [InlineData("{\"type\":\"message\",\"role\":\"user\"", "{\"type\":\"additional_tools\",\"id\":\"at_1\",\"role\":\"developer\",\"tools\":[]},{\"type\":\"message\",\"role\":\"user\"", "requires the Responses-lite request format")]
     public async Task RequestTheBackendRejects_Gets400WithItsMessage(string find, string replace, string expected)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -113,13 +113,41 @@ public sealed class FakeCodexUpstreamTests
         Assert.Contains("saw ok", await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(FakeCodexUpstream fake, string body, CancellationToken ct)
+    [Theory]
+    [InlineData("gpt-6.1-sol", true, false, null)]
+    [InlineData("gpt-6.1-sol", true, true, "Unsupported parameter: tools")]
+    [InlineData("gpt-5.5", true, false, "does not support the Responses-lite request format")]
+    [InlineData("gpt-5.5", false, true, null)]
+    public async Task ResponsesLite_IsAcceptedExactlyWithTheHeader_AndWithoutTopLevelTools(string model, bool header, bool topLevelTools, string? expected)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeCodexUpstream.StartAsync(ct);
+        fake.Enqueue(UpstreamScenario.Transcript("text-hello.sse"));
+        var declared = header ? """{"type":"additional_tools","id":"at_1","role":"developer","tools":[{"type":"namespace","name":"functions","description":"","tools":[]}]},""" : "";
+        var tools = topLevelTools ? "\"tools\":[]," : "";
+        var body = $$"""{"model":"{{model}}","stream":true,"input":[{{declared}}{"type":"message","id":"msg_1","role":"developer","content":[{"type":"input_text","text":"Be brief."}]}],{{tools}}"store":false}""";
+
+        using var response = await PostAsync(fake, body, ct, header ? "true" : null);
+
+        Assert.Equal(expected is null ? HttpStatusCode.OK : HttpStatusCode.BadRequest, response.StatusCode);
+        if (expected is not null)
+        {
+            Assert.Contains(expected, await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(FakeCodexUpstream fake, string body, CancellationToken ct, string? liteHeader = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fake.BaseUrl, "codex/responses"))
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "token");
+        if (liteHeader is not null)
+        {
+            request.Headers.TryAddWithoutValidation(CodexRequestValidator.ResponsesLiteHeader, liteHeader);
+        }
+
         return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
     }
 }

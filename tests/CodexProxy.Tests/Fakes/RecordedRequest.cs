@@ -46,13 +46,31 @@ internal sealed class RecordedRequest
         InputItems.Where(item => item.TryGetProperty("type", out var t) && t.ValueEquals(type));
 
     /// <summary>Names of the function tools the request offered.</summary>
-    public IReadOnlyList<string> ToolNames =>
-        Json is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
-            ? tools.EnumerateArray()
-                .Where(tool => tool.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
-                .Select(tool => tool.GetProperty("name").GetString()!)
-                .ToArray()
-            : [];
+    /// <summary>Every tool offered, in order: the top-level <c>tools</c>, then (Responses-lite shape) the tools of each
+    /// <c>additional_tools</c> input item, namespaces flattened.</summary>
+    public IReadOnlyList<string> ToolNames
+    {
+        get
+        {
+            if (Json is not { ValueKind: JsonValueKind.Object } root)
+            {
+                return [];
+            }
+
+            var names = new List<string>();
+            if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+            {
+                AddNames(tools, names);
+            }
+
+            foreach (var declared in ItemsOfType("additional_tools"))
+            {
+                AddNames(declared.GetProperty("tools"), names);
+            }
+
+            return names;
+        }
+    }
 
     /// <summary>The text of every function_call_output (string outputs and the text parts of array outputs).</summary>
     public IEnumerable<string> FunctionCallOutputTexts() =>
@@ -66,4 +84,19 @@ internal sealed class RecordedRequest
         });
 
     internal void MarkResponseFinished() => _responseFinished.TrySetResult();
+
+    private static void AddNames(JsonElement tools, List<string> names)
+    {
+        foreach (var tool in tools.EnumerateArray())
+        {
+            if (tool.TryGetProperty("type", out var type) && type.ValueEquals("namespace") && tool.TryGetProperty("tools", out var inner))
+            {
+                AddNames(inner, names);
+            }
+            else if (tool.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+            {
+                names.Add(name.GetString()!);
+            }
+        }
+    }
 }

@@ -9,7 +9,7 @@ using Xunit;
 namespace CodexProxy.Tests.Hosting;
 
 /// <summary>Issue #4 end to end: the real proxy in front of the fake upstream replaying a golden transcript,
-/// checking what it was sent (web search, PDFs, cached-token reporting, calibration, the model check).</summary>
+/// checking what it was sent (web search, PDFs, cached-token reporting, calibration, model churn).</summary>
 public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
 {
     private const string Catalogue = """{"models":[{"slug":"gpt-5.5","visibility":"list","context_window":272000},{"slug":"gpt-5.4-mini","visibility":"list"}]}""";
@@ -48,7 +48,7 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
     {
         _transcript = "web-search.sse";
         var body = $$"""
-            {"model":"claude-sonnet-5","stream":{{(stream ? "true" : "false")}},"max_tokens":1000,
+            {"model":"gpt-5.5","stream":{{(stream ? "true" : "false")}},"max_tokens":1000,
              "tools":[{"type":"web_search_20250305","name":"web_search","max_uses":5}],
              "messages":[{"role":"user","content":"When was .NET 10 released?"}]}
             """;
@@ -81,8 +81,8 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
 
         using var second = JsonDocument.Parse(UpstreamBodies[1]);
         var items = second.RootElement.GetProperty("input").EnumerateArray().ToList();
-        Assert.Equal(["user", "assistant", "user"], items.Select(i => i.GetProperty("role").GetString()));
-        Assert.Contains(".NET 10 was released", items[1].GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(["developer", "user", "assistant", "user"], items.Select(i => i.GetProperty("role").GetString()));
+        Assert.Contains(".NET 10 was released", items[2].GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
         await PostAsync("/v1/messages", body, "s-pdf");
 
         using var sent = JsonDocument.Parse(Assert.Single(UpstreamBodies));
-        var parts = sent.RootElement.GetProperty("input")[0].GetProperty("content");
+        var parts = sent.RootElement.GetProperty("input")[1].GetProperty("content");
         Assert.Equal("input_file", parts[0].GetProperty("type").GetString());
         Assert.Equal("spec.pdf", parts[0].GetProperty("filename").GetString());
         Assert.Equal($"data:application/pdf;base64,{pdf}", parts[0].GetProperty("file_data").GetString());
@@ -139,9 +139,10 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ModelMissingFromTheFetchedCatalogue_Is400ListingUsableModels_BeforeAnythingIsSent()
+    public async Task ModelMissingFromTheFetchedCatalogue_IsForwarded_AndTheBackendsRefusalIs400ListingUsableModels()
     {
         _upstream!.ModelsCatalogue = Catalogue;
+        _upstream.Enqueue(UpstreamErrors.BadRequest("The 'gpt-9-turbo' model is not supported when using Codex with a ChatGPT account."));
         var ct = TestContext.Current.CancellationToken;
         using var models = await _proxy!.Client.GetAsync(new Uri("/v1/models", UriKind.Relative), ct);
 
@@ -151,10 +152,27 @@ public sealed class CacheSearchDocumentEndToEndTests : IAsyncLifetime
             ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = await response.Content.ReadAsStringAsync(ct);
-        Assert.Contains("invalid_request_error", error, StringComparison.Ordinal);
-        Assert.Contains("Models this account can use: gpt-5.5, gpt-5.4-mini.", error, StringComparison.Ordinal);
-        Assert.Empty(UpstreamBodies);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        Assert.Equal("invalid_request_error", error.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(
+            "model: The 'gpt-9-turbo' model is not supported when using Codex with a ChatGPT account. Models this account can use: gpt-5.5, gpt-5.4-mini.",
+            error.RootElement.GetProperty("error").GetProperty("message").GetString());
+        using var sent = JsonDocument.Parse(Assert.Single(UpstreamBodies));
+        Assert.Equal("gpt-9-turbo", sent.RootElement.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public async Task ClaudeDefault_ResolvesAgainstTheLiveCatalogue_FollowingItsUpgrade()
+    {
+        _upstream!.ModelsCatalogue = """
+            {"models":[{"slug":"gpt-6.1-sol","visibility":"list","priority":1,"upgrade":{"model":"gpt-7-sol"}},
+                       {"slug":"gpt-7-sol","visibility":"list","priority":2}]}
+            """;
+
+        await PostAsync("/v1/messages", """{"model":"claude-sonnet-5","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""", "s-upgrade");
+
+        using var sent = JsonDocument.Parse(Assert.Single(UpstreamBodies));
+        Assert.Equal("gpt-7-sol", sent.RootElement.GetProperty("model").GetString());
     }
 
     private async Task<string> PostAsync(string path, string body, string session)

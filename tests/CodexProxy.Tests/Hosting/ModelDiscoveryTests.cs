@@ -16,7 +16,7 @@ public sealed partial class ModelDiscoveryTests
     private const string Catalogue = """
         {"models":[
           {"slug":"gpt-5.5","display_name":"GPT-5.5","visibility":"list","context_window":272000},
-          {"slug":"gpt-5.4-mini","display_name":"GPT-5.4 mini","visibility":"list","context_window":128000},
+          {"slug":"gpt-5.4-mini","display_name":"GPT-5.4 mini","description":"Fast and affordable.","visibility":"list","context_window":128000},
           {"slug":"codex-auto-review","display_name":"Auto review","visibility":"hide","context_window":272000}]}
         """;
 
@@ -38,6 +38,7 @@ public sealed partial class ModelDiscoveryTests
         Assert.All(ModelResolver.BuiltInTable.ClaudeModels, id => Assert.Contains(id, kept.Keys));
         Assert.Contains("claude-opus-5-5", kept.Keys);
         Assert.Contains("claude-haiku-4-5-20251001", kept.Keys);
+        // gpt-6-luna is missing from this catalogue, so Haiku lands on its fast tier.
         Assert.Equal(128_000, kept["claude-haiku-5-5"].GetProperty("max_input_tokens").GetInt32());
         var mini = kept["claude-codex-gpt-5.4-mini"];
         Assert.Equal(("GPT-5.4 mini (Codex)", "gpt-5.4-mini", 128_000),

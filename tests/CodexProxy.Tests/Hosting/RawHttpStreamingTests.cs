@@ -107,14 +107,16 @@ public sealed class RawHttpStreamingTests
         Assert.Equal(["reasoning.encrypted_content"], body.GetProperty("include").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(upstream.Header("session-id"), body.GetProperty("prompt_cache_key").GetString());
         Assert.Equal(AnthropicRequests.Model, body.GetProperty("model").GetString());
-        Assert.Contains("helpful assistant", body.GetProperty("instructions").GetString(), StringComparison.Ordinal);
+        // The system prompt travels as the Codex CLI sends its own: the first developer message, no instructions field.
+        Assert.False(body.TryGetProperty("instructions", out _));
+        Assert.Contains("helpful assistant", body.GetProperty("input")[0].GetRawText(), StringComparison.Ordinal);
         Assert.DoesNotContain("x-anthropic-billing-header", upstream.BodyText, StringComparison.Ordinal);
         foreach (var dropped in new[] { "temperature", "max_tokens", "max_output_tokens", "metadata", "system", "messages" })
         {
             Assert.False(body.TryGetProperty(dropped, out _), $"{dropped} must not reach the backend");
         }
 
-        var user = Assert.Single(upstream.ItemsOfType("message"));
+        var user = Assert.Single(upstream.ItemsOfType("message"), item => item.GetProperty("role").GetString() == "user");
         Assert.Equal("user", user.GetProperty("role").GetString());
         Assert.Equal("Say hello", user.GetProperty("content")[0].GetProperty("text").GetString());
     }

@@ -72,7 +72,7 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Models_ListsClaudeAliasesAndFallbackModels_InAnthropicFormat()
+    public async Task Models_ListsClaudeAliasesAndBuiltInModels_InAnthropicFormat()
     {
         using var document = JsonDocument.Parse(await Client.GetStringAsync(new Uri("/v1/models?limit=1000", UriKind.Relative), TestContext.Current.CancellationToken));
         var root = document.RootElement;
@@ -83,9 +83,10 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
         Assert.Equal(data[^1].GetProperty("id").GetString(), root.GetProperty("last_id").GetString());
         var opus = data[0];
         Assert.Equal("model", opus.GetProperty("type").GetString());
-        Assert.Equal("gpt-5.5", opus.GetProperty("maps_to").GetString());
+        Assert.Equal("gpt-6-astra", opus.GetProperty("maps_to").GetString());
         Assert.Equal(272_000, opus.GetProperty("max_input_tokens").GetInt32());
-        Assert.Contains(data, m => m.GetProperty("id").GetString() == "gpt-5.4-mini");
+        Assert.Contains(data, m => m.GetProperty("id").GetString() == "gpt-6-luna");
+        Assert.Contains(data, m => m.GetProperty("id").GetString() == "gpt-6.1-terra" && m.GetProperty("max_input_tokens").GetInt32() == 500_000);
         Assert.All(data, m => Assert.True(m.TryGetProperty("created_at", out _) && m.TryGetProperty("display_name", out _)));
     }
 
@@ -108,7 +109,7 @@ public sealed class TokenAndModelEndpointsTests : IAsyncLifetime
         using var dated = JsonDocument.Parse(await Client.GetStringAsync(new Uri("/v1/models/claude-haiku-4-5", UriKind.Relative), ct));
         using var missing = await Client.GetAsync(new Uri("/v1/models/llama-3", UriKind.Relative), ct);
 
-        Assert.Equal("gpt-5.4-mini", dated.RootElement.GetProperty("maps_to").GetString());
+        Assert.Equal("gpt-6-luna", dated.RootElement.GetProperty("maps_to").GetString());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("not_found_error", await missing.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }

@@ -3,12 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace CodexProxy.Codex.Wire;
 
-/// <summary>One entry of the Codex <c>input</c> array. Item ids are never sent (<c>store:false</c> keeps nothing).</summary>
+/// <summary>One entry of the Codex <c>input</c> array. Conversation item ids are never sent (<c>store:false</c> keeps
+/// nothing); only <c>additional_tools</c> carries one, stable per conversation.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(CodexMessageItem), "message")]
 [JsonDerivedType(typeof(CodexReasoningItem), "reasoning")]
 [JsonDerivedType(typeof(CodexFunctionCallItem), "function_call")]
 [JsonDerivedType(typeof(CodexFunctionCallOutputItem), "function_call_output")]
+[JsonDerivedType(typeof(CodexAdditionalToolsItem), "additional_tools")]
 [JsonDerivedType(typeof(CodexPassthroughItem))]
 internal abstract record CodexInputItem;
 
@@ -17,6 +19,15 @@ internal abstract record CodexInputItem;
 internal sealed record CodexPassthroughItem : CodexInputItem
 {
     [JsonExtensionData] public Dictionary<string, JsonElement> Fields { get; set; } = [];
+}
+
+/// <summary>The Responses-lite shape's tool declaration: a <c>developer</c> item that makes <see cref="Tools"/>
+/// available from its position on (the first item of the input, and one more wherever tools are loaded later).</summary>
+internal sealed record CodexAdditionalToolsItem(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("tools")][property: JsonPropertyOrder(1)] IReadOnlyList<CodexTool> Tools) : CodexInputItem
+{
+    [JsonPropertyName("role")] public string Role { get; init; } = "developer";
 }
 
 /// <summary><see cref="Role"/> is <c>user</c>, <c>assistant</c> or <c>developer</c>; never <c>system</c>.</summary>

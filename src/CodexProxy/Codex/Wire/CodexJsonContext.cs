@@ -18,5 +18,8 @@ internal sealed partial class CodexJsonContext : JsonSerializerContext
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // A client schema the reader accepted (depth ≤ 64) sits three levels deeper in the Responses-lite shape
+        // (input → additional_tools → namespace → tools → parameters) than at the top level.
+        MaxDepth = 128,
     });
 }

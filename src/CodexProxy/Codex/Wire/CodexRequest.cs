@@ -4,18 +4,23 @@ using System.Text.Json.Serialization;
 namespace CodexProxy.Codex.Wire;
 
 /// <summary>
-/// The body of <c>POST {CODEX_BASE_URL}/codex/responses</c>. Property order is the serialisation order and
-/// stays fixed, so the same conversation gives the same prefix bytes turn after turn (prompt caching).
+/// The body of <c>POST {CODEX_BASE_URL}/codex/responses</c>. Property order is the serialisation order (the official
+/// Codex CLI's) and stays fixed, so the same conversation gives the same prefix bytes turn after turn (prompt caching).
 /// </summary>
 internal sealed record CodexRequest
 {
     [JsonPropertyName("model")] public required string Model { get; init; }
 
-    [JsonPropertyName("instructions")] public required string Instructions { get; init; }
+    [JsonPropertyName("stream")] public bool Stream { get; init; } = true;
+
+    /// <summary>Sent by this shape only when the backend insists on it (the Codex CLI sends none: its base prompt is
+    /// the first <c>developer</c> input message).</summary>
+    [JsonPropertyName("instructions")] public string? Instructions { get; init; }
 
     [JsonPropertyName("input")] public required IReadOnlyList<CodexInputItem> Input { get; init; }
 
-    [JsonPropertyName("tools")] public IReadOnlyList<CodexTool> Tools { get; init; } = [];
+    /// <summary>Null for the Responses-lite shape, whose tools travel in an <c>additional_tools</c> input item.</summary>
+    [JsonPropertyName("tools")] public IReadOnlyList<CodexTool>? Tools { get; init; } = [];
 
     [JsonPropertyName("tool_choice")] public CodexToolChoice ToolChoice { get; init; } = CodexToolChoice.Auto;
 
@@ -24,8 +29,6 @@ internal sealed record CodexRequest
     [JsonPropertyName("reasoning")] public CodexReasoning? Reasoning { get; init; }
 
     [JsonPropertyName("store")] public bool Store { get; init; }
-
-    [JsonPropertyName("stream")] public bool Stream { get; init; } = true;
 
     [JsonPropertyName("include")] public IReadOnlyList<string> Include { get; init; } = ["reasoning.encrypted_content"];
 
@@ -40,6 +43,14 @@ internal sealed record CodexRequest
     /// <summary>Fields a client of <c>/v1/responses</c> sent that this record does not model, passed on as they came
     /// (written after every modelled field).</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Passthrough { get; set; }
+
+    /// <summary>The catalogue model uses the Responses-lite shape: the upstream client adds the
+    /// <c>x-openai-internal-codex-responses-lite: true</c> header. Not part of the body.</summary>
+    [JsonIgnore] public bool ResponsesLite { get; init; }
+
+    /// <summary>The <c>developer</c> item in <see cref="Input"/> that carries the client's system prompt; the upstream
+    /// pipeline moves it to <see cref="Instructions"/> when the backend insists on that field. Not part of the body.</summary>
+    [JsonIgnore] public CodexMessageItem? SystemPrompt { get; init; }
 }
 
 /// <summary>The body's <c>client_metadata</c>: flat string values, the turn metadata as a JSON string.</summary>
@@ -66,8 +77,11 @@ internal sealed record CodexReasoning
     /// <summary><c>none</c>, <c>minimal</c>, <c>low</c>, <c>medium</c>, <c>high</c>, <c>xhigh</c> (and <c>max</c>/<c>ultra</c> on newer models).</summary>
     [JsonPropertyName("effort")] public string? Effort { get; init; }
 
-    /// <summary><c>auto</c> when thinking is on; omitted otherwise.</summary>
+    /// <summary><c>auto</c> when thinking is shown; omitted otherwise.</summary>
     [JsonPropertyName("summary")] public string? Summary { get; init; }
+
+    /// <summary><c>all_turns</c> on Responses-lite models, as the official client sends it.</summary>
+    [JsonPropertyName("context")] public string? Context { get; init; }
 }
 
 internal sealed record CodexTextOptions

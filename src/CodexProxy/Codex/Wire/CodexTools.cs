@@ -6,6 +6,7 @@ namespace CodexProxy.Codex.Wire;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(CodexFunctionTool), "function")]
 [JsonDerivedType(typeof(CodexWebSearchTool), "web_search")]
+[JsonDerivedType(typeof(CodexNamespaceTool), "namespace")]
 [JsonDerivedType(typeof(CodexPassthroughTool))]
 internal abstract record CodexTool;
 
@@ -16,11 +17,12 @@ internal sealed record CodexPassthroughTool : CodexTool
     [JsonExtensionData] public Dictionary<string, JsonElement> Fields { get; set; } = [];
 }
 
-/// <summary><see cref="Parameters"/> is the client's JSON schema, normalised but otherwise kept faithful.</summary>
+/// <summary><see cref="Parameters"/> is the client's JSON schema, normalised but otherwise kept faithful. Written as
+/// the official client writes it: <c>type, name, description, strict, parameters</c>.</summary>
 internal sealed record CodexFunctionTool(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("description")] string? Description,
-    [property: JsonPropertyName("parameters")] JsonElement Parameters) : CodexTool
+    [property: JsonPropertyName("parameters")][property: JsonPropertyOrder(1)] JsonElement Parameters) : CodexTool
 {
     /// <summary>Strict mode would demand every property be required; Claude Code's schemas are not written for it.</summary>
     [JsonPropertyName("strict")] public bool Strict { get; init; }
@@ -30,4 +32,14 @@ internal sealed record CodexFunctionTool(
 internal sealed record CodexWebSearchTool : CodexTool
 {
     [JsonExtensionData] public Dictionary<string, JsonElement>? Settings { get; set; }
+}
+
+/// <summary>A named group of tools; the Responses-lite shape puts the function tools in one called <c>functions</c>.</summary>
+internal sealed record CodexNamespaceTool(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("tools")] IReadOnlyList<CodexTool> Tools) : CodexTool
+{
+    /// <summary>The namespace the official client puts its function tools in.</summary>
+    public const string Functions = "functions";
 }

@@ -1,47 +1,62 @@
 using CodexProxy.Anthropic;
+using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
 
 namespace CodexProxy.Translation.Request;
 
 /// <summary>
-/// Chooses <c>reasoning.effort</c> and <c>reasoning.summary</c>. The first rule that applies wins:
+/// Chooses <c>reasoning</c> (effort, summary, context) the way the official Codex CLI would for the same model, so a
+/// ChatGPT allowance lasts as long through the proxy as in the CLI. The first rule that applies wins:
 /// <list type="table">
 /// <listheader><term>Source</term><description>Codex effort</description></listheader>
-/// <item><term>1. effort suffix on the model name (<c>gpt-5.5-high</c>, also in an override), or an alias's effort</term><description>that effort</description></item>
+/// <item><term>1. effort suffix on the model name (<c>gpt-6.1-sol-high</c>, also in an override), or an alias's effort</term><description>that effort</description></item>
 /// <item><term>2. the client's effort: the newest message's <c>output_config.effort</c> (Claude Code's per-turn
-/// setting on its <c>system</c> entries), else the top-level <c>output_config.effort</c></term><description><c>low</c>→low,
-/// <c>medium</c>→medium, <c>high</c>→high, <c>max</c>→xhigh, <c>xhigh</c>→xhigh</description></item>
-/// <item><term>3. <c>thinking: enabled</c> with <c>budget_tokens</c></term><description>≤1024→low, ≤8192→medium, ≤24576→high, more→xhigh</description></item>
-/// <item><term>4. the built-in table's effort for the Claude family (opus → high)</term><description>that effort</description></item>
-/// <item><term>5. <c>thinking: adaptive</c> (or enabled without a budget)</term><description>medium</description></item>
-/// <item><term>6. no thinking, or <c>disabled</c></term><description>none sent (the model's default)</description></item>
+/// setting on its <c>system</c> entries), else the top-level one</term><description><c>low</c>, <c>medium</c>,
+/// <c>high</c>, <c>xhigh</c> as named; <c>max</c>→max where the model has it, else xhigh</description></item>
+/// <item><term>3. <c>thinking: enabled</c> with <c>budget_tokens</c></term><description>a cap, never a raise:
+/// ≤1024→low, ≤8192→medium, ≤24576→high, more→xhigh, but never above the catalogue's default (Claude Code's default
+/// 31,999-token budget is no request for xhigh)</description></item>
+/// <item><term>4. the built-in table's effort for the Claude family (none today)</term><description>that effort</description></item>
+/// <item><term>5. the catalogue's <c>default_reasoning_level</c> for the model</term><description>that effort</description></item>
+/// <item><term>6. a model the catalogue lacks: <c>thinking</c> enabled or adaptive</term><description>medium; else none sent</description></item>
 /// </list>
-/// <c>summary</c> is <c>auto</c> whenever thinking is enabled or adaptive and shown, so the reasoning comes back as
-/// thinking text; it is omitted otherwise (also for <c>display: "omitted"</c>, where no text is wanted). No
-/// <c>reasoning</c> object is sent when neither is set.
+/// The effort is then clamped to the model's <c>supported_reasoning_levels</c> (the nearest lower one). <c>summary</c>
+/// is <c>auto</c> only when the client will show thinking (enabled or adaptive, <c>display</c> not <c>omitted</c>) and
+/// the model supports summaries. <c>context: all_turns</c> goes with the Responses-lite shape.
 /// </summary>
 internal static class EffortMapper
 {
-    public static CodexReasoning? ToReasoning(ResolvedModel model, MessagesRequest request)
+    public const string AllTurns = "all_turns";
+
+    public static CodexReasoning? ToReasoning(ResolvedModel model, MessagesRequest request, CatalogModel? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(request);
-        var effort = Choose(model, ClientEffort(request), request.Thinking);
-        var summary = IsThinkingOn(request.Thinking) && !OmitsThinkingText(request.Thinking) ? "auto" : null;
-        return effort is null && summary is null ? null : new CodexReasoning { Effort = effort, Summary = summary };
+        var effort = Choose(model, ClientEffort(request), request.Thinking, catalog);
+        var shown = IsThinkingOn(request.Thinking) && !OmitsThinkingText(request.Thinking);
+        var summary = shown && catalog?.SupportsReasoningSummaries != false
+            ? catalog?.DefaultReasoningSummary is { } preset && preset != "none" ? preset : "auto"
+            : null;
+        var context = catalog?.UsesResponsesLite == true ? AllTurns : null;
+        return effort is null && summary is null && context is null
+            ? null
+            : new CodexReasoning { Effort = effort, Summary = summary, Context = context };
     }
 
     /// <summary>The precedence above, in one place: what the user named beats what the client asks for, which beats
-    /// the proxy's defaults.</summary>
-    public static string? Choose(ResolvedModel model, string? clientEffort, ThinkingConfig? thinking)
+    /// the proxy's and the catalogue's defaults; a thinking budget only ever lowers the default.</summary>
+    public static string? Choose(ResolvedModel model, string? clientEffort, ThinkingConfig? thinking, CatalogModel? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model.Effort is not null && !model.EffortIsDefault)
-        {
-            return model.Effort;
-        }
-
-        return clientEffort ?? FromBudget(thinking) ?? model.Effort ?? FromThinking(thinking);
+        var chosen = model.Effort is not null && !model.EffortIsDefault
+            ? model.Effort
+            : clientEffort ?? CappedBudget(thinking, catalog) ?? model.Effort ?? catalog?.DefaultEffort
+                ?? (catalog is null ? FromThinking(thinking) : null);
+        return chosen is null ? null
+            : catalog is not null ? catalog.ClampEffort(chosen)
+            // Without the catalogue's word that the model has max, ask for the highest level every model has.
+            : chosen == "max" && clientEffort == "max" ? "xhigh"
+            : chosen;
     }
 
     /// <summary>The client's effort, already mapped to a Codex value: the last message carrying one wins, then the
@@ -71,7 +86,8 @@ internal static class EffortMapper
         "low" => "low",
         "medium" => "medium",
         "high" => "high",
-        "max" or "xhigh" => "xhigh",
+        "xhigh" => "xhigh",
+        "max" => "max",
         _ => null,
     };
 
@@ -90,8 +106,31 @@ internal static class EffortMapper
         _ => "xhigh",
     };
 
-    private static string? FromBudget(ThinkingConfig? thinking) =>
-        thinking is { Type: "enabled", BudgetTokens: { } budget } ? FromBudget(budget) : null;
+    /// <summary>The budget's effort, capped at the catalogue's default for the model (at <c>medium</c> without one).</summary>
+    private static string? CappedBudget(ThinkingConfig? thinking, CatalogModel? catalog)
+    {
+        if (thinking is not { Type: "enabled", BudgetTokens: { } budget })
+        {
+            return null;
+        }
+
+        var fromBudget = FromBudget(budget);
+        var cap = catalog?.DefaultEffort ?? "medium";
+        return Rank(fromBudget) <= Rank(cap) ? fromBudget : cap;
+    }
+
+    private static int Rank(string effort)
+    {
+        for (var i = 0; i < CatalogModel.EffortOrder.Count; i++)
+        {
+            if (CatalogModel.EffortOrder[i].Equals(effort, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return CatalogModel.EffortOrder.Count;
+    }
 
     private static bool IsThinkingOn(ThinkingConfig? thinking) => thinking?.Type is "enabled" or "adaptive";
 }

@@ -19,14 +19,22 @@ internal static class InputMapper
     /// (<c>\uXXXX</c>) would only cost the model tokens and readability.</summary>
     private static readonly JsonWriterOptions ArgumentsWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static List<CodexInputItem> ToInputItems(IReadOnlyList<InputMessage> messages, ToolNameMap names)
+    public static List<CodexInputItem> ToInputItems(IReadOnlyList<InputMessage> messages, ToolNameMap names) =>
+        ToInputItems(messages, names, out _);
+
+    /// <param name="messageEnds">For each message, how many items the input has once that message is mapped.</param>
+    public static List<CodexInputItem> ToInputItems(IReadOnlyList<InputMessage> messages, ToolNameMap names, out IReadOnlyList<int> messageEnds)
     {
+        ArgumentNullException.ThrowIfNull(messages);
         var items = new List<CodexInputItem>(messages.Count);
+        var ends = new int[messages.Count];
         for (var i = 0; i < messages.Count; i++)
         {
             AppendMessage(messages[i], $"messages[{i}]", names, items);
+            ends[i] = items.Count;
         }
 
+        messageEnds = ends;
         return items;
     }
 

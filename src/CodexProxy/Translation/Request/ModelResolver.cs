@@ -20,7 +20,9 @@ internal sealed record ResolvedModel(string Slug, string? Effort)
 /// <item><c>claude-codex-{slug}</c> (how <c>GET /v1/models</c> lists Codex models for Claude Code's model discovery,
 /// which keeps only ids containing "claude") is that Codex slug, whatever the mode.</item>
 /// <item>Claude names (<c>claude-*</c>, or containing <c>opus</c>/<c>sonnet</c>/<c>haiku</c>) are always mapped:
-/// the family override (<c>ANTHROPIC_DEFAULT_OPUS_MODEL</c>, …) wins, else the built-in table.</item>
+/// the family override (<c>ANTHROPIC_DEFAULT_OPUS_MODEL</c>, …) wins as given, else the built-in table's default,
+/// which then resolves against the catalogue (<see cref="CatalogSnapshot.ResolveDefault"/>: a legacy default follows
+/// its <c>upgrade</c>, a missing one becomes the top-priority model, or for Haiku the fast tier).</item>
 /// <item>Other names go upstream unchanged in passthrough mode; otherwise an exact built-in alias applies first.</item>
 /// <item>An effort suffix (<c>-none</c> … <c>-ultra</c>) on the resulting name is split off and returned as
 /// <see cref="ResolvedModel.Effort"/>; it beats any effort from the table. The table's own effort is marked
@@ -43,10 +45,9 @@ internal static class ModelResolver
     /// <summary>The built-in table (for the README and <c>status</c> output).</summary>
     public static ModelMapData BuiltInTable => Table.Value;
 
-    /// <summary>The catalogue to serve while the live one cannot be fetched: every slug the table can produce.</summary>
-    public static CatalogSnapshot FallbackCatalog { get; } = BuildFallbackCatalog();
-
-    public static ResolvedModel Resolve(string requested, ModelMappingOptions options)
+    /// <param name="catalog">The catalogue the table's Claude defaults resolve against; null keeps them as written.
+    /// Names the user gave (explicit slugs, overrides) are never changed by it.</param>
+    public static ResolvedModel Resolve(string requested, ModelMappingOptions options, CatalogSnapshot? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(requested);
         ArgumentNullException.ThrowIfNull(options);
@@ -59,7 +60,7 @@ internal static class ModelResolver
 
         if (IsClaudeName(name))
         {
-            return ResolveClaude(name, options);
+            return ResolveClaude(name, options, catalog);
         }
 
         var parsed = SplitEffortSuffix(name);
@@ -78,7 +79,7 @@ internal static class ModelResolver
         || FamilyOf(name) is not null;
 
     /// <summary>Splits <c>gpt-5.5-high</c> into (<c>gpt-5.5</c>, <c>high</c>); real slugs such as
-    /// <c>gpt-5.4-mini</c> or <c>gpt-5.1-codex-max</c> stay whole.</summary>
+    /// <c>gpt-6-luna</c> or <c>gpt-5.1-codex-max</c> stay whole.</summary>
     public static ResolvedModel SplitEffortSuffix(string name)
     {
         if (Table.Value.SlugsEndingLikeAnEffort.Contains(name, StringComparer.OrdinalIgnoreCase))
@@ -97,7 +98,7 @@ internal static class ModelResolver
         return effort is null ? new ResolvedModel(name, null) : new ResolvedModel(name[..dash], effort);
     }
 
-    private static ResolvedModel ResolveClaude(string name, ModelMappingOptions options)
+    private static ResolvedModel ResolveClaude(string name, ModelMappingOptions options, CatalogSnapshot? catalog)
     {
         var family = FamilyOf(name);
         var overrideModel = family switch
@@ -114,6 +115,11 @@ internal static class ModelResolver
 
         var target = (ModelTarget?)Table.Value.Families.FirstOrDefault(f => f.Family == family) ?? Table.Value.ClaudeDefault;
         var parsed = SplitEffortSuffix(target.Slug);
+        if (catalog is not null)
+        {
+            parsed = parsed with { Slug = catalog.ResolveDefault(parsed.Slug, fastTier: family == "haiku") };
+        }
+
         return parsed.Effort is null ? parsed with { Effort = target.Effort, EffortIsDefault = target.Effort is not null } : parsed;
     }
 
@@ -136,17 +142,5 @@ internal static class ModelResolver
             ?? throw new InvalidOperationException($"Embedded resource '{ResourceName}' is missing.");
         return JsonSerializer.Deserialize(stream, ModelMapJsonContext.Default.ModelMapData)
             ?? throw new InvalidOperationException($"Embedded resource '{ResourceName}' is empty.");
-    }
-
-    private static CatalogSnapshot BuildFallbackCatalog()
-    {
-        var table = BuiltInTable;
-        var slugs = table.Families.Select(f => f.Slug)
-            .Append(table.ClaudeDefault.Slug)
-            .Concat(table.Aliases.Select(a => a.Slug))
-            .Select(slug => SplitEffortSuffix(slug).Slug)
-            .Distinct(StringComparer.OrdinalIgnoreCase);
-        return new CatalogSnapshot(
-            [.. slugs.Select(s => new CatalogModel(s, s, ModelCatalog.DefaultContextWindow, true, null))], Live: false, PlanType: null);
     }
 }

@@ -7,7 +7,8 @@ namespace CodexProxy.Translation.Request;
 
 /// <summary>Per-call facts the mapper needs besides the body.</summary>
 /// <param name="SessionId">The <c>X-Claude-Code-Session-Id</c> header, if present.</param>
-internal sealed record RequestContext(string? SessionId, ModelMappingOptions Models);
+/// <param name="Catalog">The model catalogue (live or built-in) the request is shaped by.</param>
+internal sealed record RequestContext(string? SessionId, ModelMappingOptions Models, CatalogSnapshot? Catalog = null);
 
 /// <summary>The Codex request plus what the response side needs: names to map back, and whether thinking text is wanted.</summary>
 internal sealed record MappedRequest(CodexRequest Body, string RequestedModel, ToolNameMap ToolNames)
@@ -41,20 +42,25 @@ internal static class RequestMapper
         RejectNullEntries(messages, "messages");
         RejectNullEntries(request.Tools, "tools");
 
-        var model = ModelResolver.Resolve(request.Model, context.Models);
+        var model = ModelResolver.Resolve(request.Model, context.Models, context.Catalog);
+        var catalogModel = context.Catalog?.Find(model.Slug);
         var toolNames = new ToolNameMap(CollectToolNames(request.Tools, messages));
-        var instructions = InstructionsBuilder.Build(request.System);
-        var input = InputMapper.ToInputItems(messages, toolNames);
+        var systemPrompt = InstructionsBuilder.Build(request.System);
+        var conversation = InputMapper.ToInputItems(messages, toolNames, out var messageEnds);
+        var cacheKey = SessionKey.ForThread(SessionKey.From(context.SessionId, request.Metadata), systemPrompt, conversation);
+        var shape = RequestShape.Build(systemPrompt, conversation, messageEnds, ToolSearch.Offer(request.Tools, messages), toolNames, catalogModel, cacheKey);
         var body = new CodexRequest
         {
             Model = model.Slug,
-            Instructions = instructions,
-            Input = input,
-            Tools = ToolsMapper.ToCodexTools(ToolSearch.Offer(request.Tools, messages), toolNames),
+            Input = shape.Input,
+            Tools = shape.Tools,
             ToolChoice = ToolsMapper.ToCodexToolChoice(request.ToolChoice, request.Tools, toolNames),
-            ParallelToolCalls = ToolsMapper.ParallelToolCalls(request.ToolChoice),
-            Reasoning = EffortMapper.ToReasoning(model, request),
-            PromptCacheKey = SessionKey.ForThread(SessionKey.From(context.SessionId, request.Metadata), instructions, input),
+            ParallelToolCalls = ToolsMapper.ParallelToolCalls(request.ToolChoice) && catalogModel?.SupportsParallelToolCalls != false,
+            Reasoning = EffortMapper.ToReasoning(model, request, catalogModel),
+            PromptCacheKey = cacheKey,
+            Text = catalogModel is { SupportsVerbosity: true, DefaultVerbosity: { } verbosity } ? new CodexTextOptions { Verbosity = verbosity } : null,
+            ResponsesLite = shape.ResponsesLite,
+            SystemPrompt = shape.SystemPrompt,
         };
         return new MappedRequest(body, request.Model, toolNames) { OmitThinkingText = EffortMapper.OmitsThinkingText(request.Thinking) };
     }

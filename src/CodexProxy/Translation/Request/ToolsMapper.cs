@@ -13,7 +13,10 @@ internal static class ToolsMapper
 
     /// <summary>The offered tools (see <see cref="ToolSearch"/>) in upstream order; deferred tools not yet loaded are absent.</summary>
     public static IReadOnlyList<CodexTool> ToCodexTools(OfferedTools offered, ToolNameMap names) =>
-        [.. offered.InUpstreamOrder.Select(tool => ToCodexTool(tool.Definition, $"tools[{tool.RequestIndex}]", names))];
+        ToCodexTools(offered.InUpstreamOrder, names);
+
+    public static IReadOnlyList<CodexTool> ToCodexTools(IEnumerable<OfferedTool> tools, ToolNameMap names) =>
+        [.. tools.Select(tool => ToCodexTool(tool.Definition, $"tools[{tool.RequestIndex}]", names))];
 
     public static bool IsWebSearch(ToolDefinition tool) =>
         tool.Type?.StartsWith(WebSearchTypePrefix, StringComparison.Ordinal) == true;

@@ -80,7 +80,7 @@ internal static class TokenCounter
             total += ItemOverhead + CountItem(item, cancellationToken);
         }
 
-        foreach (var tool in request.Tools)
+        foreach (var tool in request.Tools ?? [])
         {
             total += ToolOverhead + CountTool(tool, cancellationToken);
         }
@@ -95,6 +95,7 @@ internal static class TokenCounter
         CodexFunctionCallOutputItem output => output.Output.Parts is { } parts
             ? CountParts(parts, cancellationToken)
             : CountText(output.Output.Text, cancellationToken),
+        CodexAdditionalToolsItem declared => declared.Tools.Sum(tool => ToolOverhead + CountTool(tool, cancellationToken)),
         CodexReasoningItem reasoning =>
             reasoning.Summary.Sum(s => CountText(s.Text, cancellationToken)) + (reasoning.EncryptedContent.Length / EncryptedCharsPerToken),
         _ => 0,
@@ -122,6 +123,8 @@ internal static class TokenCounter
     {
         CodexFunctionTool function => CountText(function.Name, cancellationToken) + CountText(function.Description, cancellationToken)
             + (function.Parameters.ValueKind == JsonValueKind.Undefined ? 0 : CountText(function.Parameters.GetRawText(), cancellationToken)),
+        CodexNamespaceTool group => CountText(group.Name, cancellationToken) + CountText(group.Description, cancellationToken)
+            + group.Tools.Sum(tool => CountTool(tool, cancellationToken)),
         _ => 0,
     };
 

@@ -86,7 +86,7 @@ public sealed class ChatRequestMapperTests
 
         Assert.Equal(codex, JsonSerializer.Serialize(mapped.Body.ToolChoice, CodexJsonContext.Default.CodexToolChoice));
         Assert.False(mapped.Body.ParallelToolCalls);
-        var tool = Assert.IsType<CodexFunctionTool>(Assert.Single(mapped.Body.Tools));
+        var tool = Assert.IsType<CodexFunctionTool>(Assert.Single(mapped.Body.Tools!));
         Assert.Equal(("Bash", "Run", true), (tool.Name, tool.Description, tool.Strict));
     }
 

@@ -18,9 +18,9 @@ public sealed class EffortMapperTests
     [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}", "low", "auto")]
     [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1025}", "medium", "auto")]
     [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":8192}", "medium", "auto")]
-    [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":24576}", "high", "auto")]
-    [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":24577}", "xhigh", "auto")]
-    [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":31999}", "xhigh", "auto")]
+    [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":24576}", "medium", "auto")]
+    [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":24577}", "medium", "auto")]
+    [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":31999}", "medium", "auto")]
     [InlineData("\"thinking\":{\"type\":\"adaptive\"}", "medium", "auto")]
     [InlineData("\"thinking\":{\"type\":\"adaptive\"},\"output_config\":{\"effort\":\"bogus\"}", "medium", "auto")]
     [InlineData("\"thinking\":{\"type\":\"disabled\"},\"output_config\":{\"effort\":\"high\"}", "high", null)]
@@ -57,23 +57,45 @@ public sealed class EffortMapperTests
         Assert.Equal("auto", mapped.Body.Reasoning?.Summary);
     }
 
-    [Fact]
-    public void TableEffort_ForOpus_AppliesWhenTheClientGivesNone_AndIsSentEvenWithoutThinking()
+    [Theory]
+    [InlineData("gpt-6.1-sol", "", "low", null, "all_turns")]
+    [InlineData("gpt-5.5", "", "medium", null, null)]
+    [InlineData("gpt-6-luna", "\"thinking\":{\"type\":\"adaptive\",\"display\":\"updates\"}", "medium", "auto", "all_turns")]
+    [InlineData("gpt-5.5", "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":31999}", "medium", "auto", null)]
+    [InlineData("gpt-6.1-sol", "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":31999}", "low", "auto", "all_turns")]
+    [InlineData("gpt-5.5", "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1000}", "low", "auto", null)]
+    [InlineData("gpt-6-luna", "\"output_config\":{\"effort\":\"max\"}", "max", null, "all_turns")]
+    [InlineData("gpt-5.5", "\"output_config\":{\"effort\":\"max\"}", "xhigh", null, null)]
+    [InlineData("gpt-6-luna-ultra", "", "max", null, "all_turns")]
+    [InlineData("gpt-6.1-sol-high", "\"output_config\":{\"effort\":\"low\"}", "high", null, "all_turns")]
+    [InlineData("gpt-6.1-sol", "\"thinking\":{\"type\":\"adaptive\",\"display\":\"omitted\"}", "low", null, "all_turns")]
+    public void WithTheCatalogue_TheDefaultIsTheCatalogues_BudgetsOnlyLowerIt_AndEffortsAreClamped(
+        string model, string members, string effort, string? summary, string? context)
     {
-        var mapped = Map("""{"model":"claude-opus-5-5","messages":[{"role":"user","content":"q"}],"thinking":{"type":"adaptive"}}""");
-        var bare = Map("""{"model":"claude-opus-5-5","messages":[{"role":"user","content":"q"}]}""");
+        var json = $$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]{{(members.Length > 0 ? "," : "")}}{{members}}}""";
+        var reasoning = MapWithCatalogue(json).Body.Reasoning;
 
-        Assert.Equal("high", mapped.Body.Reasoning?.Effort);
-        Assert.Equal("high", bare.Body.Reasoning?.Effort);
-        Assert.Null(bare.Body.Reasoning?.Summary);
+        Assert.Equal((effort, summary, context), (reasoning?.Effort, reasoning?.Summary, reasoning?.Context));
+    }
+
+    [Fact]
+    public void WithTheCatalogue_VerbosityAndParallelCallsFollowIt_UnlessTheClientDisablesParallelCalls()
+    {
+        var lite = MapWithCatalogue("""{"model":"gpt-6.1-sol","messages":[{"role":"user","content":"hi"}]}""").Body;
+        var disabled = MapWithCatalogue("""{"model":"gpt-5.5","tool_choice":{"type":"auto","disable_parallel_tool_use":true},"messages":[{"role":"user","content":"hi"}]}""").Body;
+        var unknown = MapWithCatalogue("""{"model":"gpt-9","messages":[{"role":"user","content":"hi"}]}""").Body;
+
+        Assert.Equal(("low", true), (lite.Text?.Verbosity, lite.ParallelToolCalls));
+        Assert.False(disabled.ParallelToolCalls);
+        Assert.Equal((null, true, null), (unknown.Text, unknown.ParallelToolCalls, unknown.Reasoning));
     }
 
     [Theory]
     [InlineData("\"output_config\":{\"effort\":\"medium\"}", "medium")]
     [InlineData("\"output_config\":{\"effort\":\"low\"}", "low")]
     [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2000}", "medium")]
-    [InlineData("\"output_config\":{\"effort\":\"bogus\"}", "high")]
-    public void ClientEffort_WinsOverTheTable(string members, string effort)
+    [InlineData("\"output_config\":{\"effort\":\"bogus\"}", null)]
+    public void ClientEffort_IsSent_ThereBeingNoTableEffort(string members, string? effort)
     {
         var mapped = Map($$"""{"model":"claude-opus-5-5","messages":[{"role":"user","content":"q"}],{{members}}}""");
 
@@ -97,7 +119,7 @@ public sealed class EffortMapperTests
     }
 
     [Fact]
-    public void Precedence_NamedEffortThenClientThenBudgetThenTableThenThinking()
+    public void Precedence_NamedEffortThenClientThenCappedBudgetThenTableThenThinking()
     {
         var table = new ResolvedModel("gpt-5.5", "high") { EffortIsDefault = true };
         var named = new ResolvedModel("gpt-5.5", "low");
@@ -106,7 +128,7 @@ public sealed class EffortMapperTests
 
         Assert.Equal("low", EffortMapper.Choose(named, "medium", budget));
         Assert.Equal("medium", EffortMapper.Choose(table, "medium", budget));
-        Assert.Equal("xhigh", EffortMapper.Choose(table, null, budget));
+        Assert.Equal("medium", EffortMapper.Choose(table, null, budget));
         Assert.Equal("high", EffortMapper.Choose(table, null, adaptive));
         Assert.Equal("medium", EffortMapper.Choose(new ResolvedModel("gpt-5.5", null), null, adaptive));
         Assert.Null(EffortMapper.Choose(new ResolvedModel("gpt-5.5", null), null, null));

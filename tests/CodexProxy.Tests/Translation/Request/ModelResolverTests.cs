@@ -1,3 +1,5 @@
+using CodexProxy.Codex;
+using CodexProxy.Codex.Wire;
 using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using CodexProxy.Translation;
@@ -12,19 +14,19 @@ public sealed class ModelResolverTests
     private static readonly ModelMappingOptions NoPassthrough = new() { Passthrough = false };
 
     [Theory]
-    [InlineData("claude-opus-5-5", "gpt-5.5", "high")]
-    [InlineData("claude-sonnet-5-5", "gpt-5.5", null)]
-    [InlineData("claude-haiku-5-5", "gpt-5.4-mini", null)]
-    [InlineData("claude-fable-5-2", "gpt-5.5", null)]
-    [InlineData("claude-opus-4-8", "gpt-5.5", "high")]
-    [InlineData("claude-opus-4-8[1m]", "gpt-5.5", "high")]
-    [InlineData("opus", "gpt-5.5", "high")]
-    [InlineData("claude-sonnet-5", "gpt-5.5", null)]
-    [InlineData("claude-sonnet-4-5-20250929", "gpt-5.5", null)]
-    [InlineData("Sonnet", "gpt-5.5", null)]
-    [InlineData("claude-haiku-4-5-20251001", "gpt-5.4-mini", null)]
-    [InlineData("claude-fable-5", "gpt-5.5", null)]
-    [InlineData("claude-fable-5[1m]", "gpt-5.5", null)]
+    [InlineData("claude-opus-5-5", "gpt-6-astra", null)]
+    [InlineData("claude-sonnet-5-5", "gpt-6.1-sol", null)]
+    [InlineData("claude-haiku-5-5", "gpt-6-luna", null)]
+    [InlineData("claude-fable-5-2", "gpt-6.1-sol", null)]
+    [InlineData("claude-opus-4-8", "gpt-6-astra", null)]
+    [InlineData("claude-opus-4-8[1m]", "gpt-6-astra", null)]
+    [InlineData("opus", "gpt-6-astra", null)]
+    [InlineData("claude-sonnet-5", "gpt-6.1-sol", null)]
+    [InlineData("claude-sonnet-4-5-20250929", "gpt-6.1-sol", null)]
+    [InlineData("Sonnet", "gpt-6.1-sol", null)]
+    [InlineData("claude-haiku-4-5-20251001", "gpt-6-luna", null)]
+    [InlineData("claude-fable-5", "gpt-6.1-sol", null)]
+    [InlineData("claude-fable-5[1m]", "gpt-6.1-sol", null)]
     public void ClaudeNames_MapThroughBuiltInTable_InPassthroughMode(string requested, string slug, string? effort)
     {
         var resolved = ModelResolver.Resolve(requested, Passthrough);
@@ -33,9 +35,9 @@ public sealed class ModelResolverTests
     }
 
     [Theory]
-    [InlineData("claude-opus-4-8", "gpt-5.5", "high")]
-    [InlineData("claude-haiku-4-5-20251001", "gpt-5.4-mini", null)]
-    [InlineData("claude-unknown-9", "gpt-5.5", null)]
+    [InlineData("claude-opus-4-8", "gpt-6-astra", null)]
+    [InlineData("claude-haiku-4-5-20251001", "gpt-6-luna", null)]
+    [InlineData("claude-unknown-9", "gpt-6.1-sol", null)]
     public void ClaudeNames_MapThroughBuiltInTable_WithoutPassthrough(string requested, string slug, string? effort)
     {
         var resolved = ModelResolver.Resolve(requested, NoPassthrough);
@@ -44,9 +46,10 @@ public sealed class ModelResolverTests
     }
 
     [Fact]
-    public void TableEffort_IsADefault_WhileSuffixAndOverrideEffortsAreNot()
+    public void NoFamilyHasATableEffort_AndSuffixAndOverrideEffortsAreNotDefaults()
     {
-        Assert.True(ModelResolver.Resolve("claude-opus-5-5", Passthrough).EffortIsDefault);
+        // Today's table names no effort for any family: the request's (or the catalogue's default) applies.
+        Assert.Equal((null, false), (ModelResolver.Resolve("claude-opus-5-5", Passthrough).Effort, ModelResolver.Resolve("claude-opus-5-5", Passthrough).EffortIsDefault));
         Assert.False(ModelResolver.Resolve("gpt-5.5-high", Passthrough).EffortIsDefault);
         Assert.False(ModelResolver.Resolve("claude-opus-5-5", new ModelMappingOptions { OpusModel = "gpt-5.5-xhigh" }).EffortIsDefault);
         Assert.False(ModelResolver.Resolve("gpt-5.1-codex-max", NoPassthrough).EffortIsDefault);
@@ -83,8 +86,8 @@ public sealed class ModelResolverTests
     {
         var options = new ModelMappingOptions { OpusModel = "gpt-5.4" };
 
-        Assert.Equal(new ResolvedModel("gpt-5.5", null), ModelResolver.Resolve("claude-sonnet-5", options));
-        Assert.Equal(new ResolvedModel("gpt-5.5", null), ModelResolver.Resolve("claude-fable-5", options));
+        Assert.Equal(new ResolvedModel("gpt-6.1-sol", null), ModelResolver.Resolve("claude-sonnet-5", options));
+        Assert.Equal(new ResolvedModel("gpt-6.1-sol", null), ModelResolver.Resolve("claude-fable-5", options));
     }
 
     [Fact]
@@ -92,7 +95,7 @@ public sealed class ModelResolverTests
     {
         var options = new ModelMappingOptions { OpusModel = "  " };
 
-        Assert.Equal(new ResolvedModel("gpt-5.5", "high") { EffortIsDefault = true }, ModelResolver.Resolve("claude-opus-4-8", options));
+        Assert.Equal(new ResolvedModel("gpt-6-astra", null), ModelResolver.Resolve("claude-opus-4-8", options));
     }
 
     [Theory]
@@ -118,13 +121,13 @@ public sealed class ModelResolverTests
     }
 
     [Theory]
-    [InlineData("gpt-5.2-codex", "gpt-5.5", null)]
-    [InlineData("gpt-5.2-codex-high", "gpt-5.5", "high")]
-    [InlineData("gpt-5.3-codex", "gpt-5.5", null)]
-    [InlineData("codex-mini-latest", "gpt-5.4-mini", null)]
-    [InlineData("gpt-5.1-codex-max", "gpt-5.5", "xhigh")]
+    [InlineData("gpt-5.2-codex", "gpt-6.1-sol", null)]
+    [InlineData("gpt-5.2-codex-high", "gpt-6.1-sol", "high")]
+    [InlineData("gpt-5.3-codex", "gpt-6.1-sol", null)]
+    [InlineData("codex-mini-latest", "gpt-6-luna", null)]
+    [InlineData("gpt-5.1-codex-max", "gpt-6.1-sol", "xhigh")]
     [InlineData("gpt-5.5-low", "gpt-5.5", "low")]
-    [InlineData("gpt-5.4-mini", "gpt-5.4-mini", null)]
+    [InlineData("gpt-5.4-mini", "gpt-6-luna", null)]
     [InlineData("some-local-model", "some-local-model", null)]
     public void OtherNames_UseExactAliases_WithoutPassthrough(string requested, string slug, string? effort)
     {
@@ -132,15 +135,68 @@ public sealed class ModelResolverTests
     }
 
     [Fact]
-    public void BuiltInTable_PointsAtServedModels_NotRetiredOnes()
+    public void BuiltInTable_PointsAtCurrentListedModelsOfTheBuiltInCatalogue()
     {
         var table = ModelResolver.BuiltInTable;
+        var catalogue = BuiltInCatalog.Snapshot;
 
         Assert.Equal(["opus", "sonnet", "haiku"], table.Families.Select(f => f.Family));
-        Assert.Equal("gpt-5.5", table.ClaudeDefault.Slug);
+        Assert.Equal("gpt-6.1-sol", table.ClaudeDefault.Slug);
         var targets = table.Families.Select(f => f.Slug).Concat(table.Aliases.Select(a => a.Slug)).Append(table.ClaudeDefault.Slug);
-        Assert.All(targets, slug => Assert.Contains(slug, new[] { "gpt-5.5", "gpt-5.4-mini" }));
+        Assert.All(targets, slug => Assert.True(catalogue.Find(slug) is { Listed: true, Upgrade: null }, slug));
+        Assert.All(table.Aliases, alias => Assert.Null(catalogue.Find(alias.Name)));
     }
+
+    [Fact]
+    public void ClaudeDefaults_FollowTheCataloguesUpgrades_ButNamesTheUserGaveDoNot()
+    {
+        var catalogue = Catalogue(
+            Model("gpt-6.1-sol", 1, upgrade: "gpt-7-sol"),
+            Model("gpt-7-sol", 2),
+            Model("gpt-6-astra", 3),
+            Model("gpt-6-luna", 4, description: "Fast and affordable model for easier tasks."));
+        var overrides = new ModelMappingOptions { SonnetModel = "gpt-6.1-sol" };
+
+        Assert.Equal("gpt-7-sol", ModelResolver.Resolve("claude-sonnet-5", Passthrough, catalogue).Slug);
+        Assert.Equal("gpt-7-sol", ModelResolver.Resolve("claude-fable-5", Passthrough, catalogue).Slug);
+        Assert.Equal("gpt-6.1-sol", ModelResolver.Resolve("claude-sonnet-5", overrides, catalogue).Slug);
+        Assert.Equal("gpt-6.1-sol", ModelResolver.Resolve("gpt-6.1-sol", Passthrough, catalogue).Slug);
+        Assert.Equal("gpt-9-unknown", ModelResolver.Resolve("gpt-9-unknown", Passthrough, catalogue).Slug);
+    }
+
+    [Fact]
+    public void ClaudeDefaults_MissingFromTheCatalogue_BecomeItsTopModel_AndHaikuItsFastTier()
+    {
+        var catalogue = Catalogue(
+            Model("gpt-7-nova", 2),
+            Model("gpt-7-sol", 1),
+            Model("gpt-7-mini", 3, description: "Small, cheap model for quick tasks."));
+
+        Assert.Equal("gpt-7-sol", ModelResolver.Resolve("claude-opus-4-8", Passthrough, catalogue).Slug);
+        Assert.Equal("gpt-7-sol", ModelResolver.Resolve("claude-sonnet-5", Passthrough, catalogue).Slug);
+        Assert.Equal("gpt-7-mini", ModelResolver.Resolve("claude-haiku-4-5-20251001", Passthrough, catalogue).Slug);
+    }
+
+    [Fact]
+    public void ClaudeDefaults_AgainstTheBuiltInCatalogue_AreTheTable()
+    {
+        var catalogue = BuiltInCatalog.Snapshot;
+
+        Assert.Equal("gpt-6-astra", ModelResolver.Resolve("claude-opus-4-8", Passthrough, catalogue).Slug);
+        Assert.Equal("gpt-6.1-sol", ModelResolver.Resolve("claude-sonnet-5", Passthrough, catalogue).Slug);
+        Assert.Equal("gpt-6-luna", ModelResolver.Resolve("claude-haiku-4-5-20251001", Passthrough, catalogue).Slug);
+    }
+
+    private static CatalogSnapshot Catalogue(params CatalogModel[] models) => new(models, Live: true, PlanType: null);
+
+    private static CatalogModel Model(string slug, int priority, string? upgrade = null, string? description = null) => new()
+    {
+        Slug = slug,
+        DisplayName = slug,
+        Priority = priority,
+        Description = description,
+        Upgrade = upgrade is null ? null : new CodexModelUpgrade { Model = upgrade },
+    };
 
     [Theory]
     [InlineData("claude-3-5-sonnet-latest", true)]

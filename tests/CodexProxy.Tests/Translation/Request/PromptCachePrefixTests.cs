@@ -60,7 +60,7 @@ public sealed class PromptCachePrefixTests
 
         Assert.Equal(first, again);
         Assert.DoesNotContain("billing-header", first, StringComparison.Ordinal);
-        Assert.StartsWith("""{"model":"gpt-5.5","instructions":"You are Claude Code.","input":[""", first, StringComparison.Ordinal);
+        Assert.StartsWith("""{"model":"gpt-6-astra","stream":true,"input":[{"type":"message","role":"developer","content":[{"type":"input_text","text":"You are Claude Code."}]},""", first, StringComparison.Ordinal);
     }
 
     private static string Request(int messageCount) =>

@@ -46,16 +46,17 @@ public sealed class RequestMapperJsonTests
         // One line per input item; line breaks are layout only. The cache key is the session plus the thread hash
         // (SHA-256 of the instructions, a NUL and the first user message's content JSON, first 16 hex digits).
         var expected = """
-            {"model":"gpt-5.5","instructions":"You are Claude Code.\n\nBe concise.","input":[
+            {"model":"gpt-6-astra","stream":true,"input":[
+            {"type":"message","role":"developer","content":[{"type":"input_text","text":"You are Claude Code.\n\nBe concise."}]},
             {"type":"message","role":"user","content":[{"type":"input_text","text":"<system-reminder>Today is 2026-12-01.</system-reminder>"},{"type":"input_text","text":"Run the tests"}]},
             {"type":"message","role":"developer","content":[{"type":"input_text","text":"Available agents: Explore"}]},
             {"type":"reasoning","summary":[{"type":"summary_text","text":"Run dotnet test."}],"content":null,"encrypted_content":"gAAAAB"},
             {"type":"message","role":"assistant","content":[{"type":"output_text","text":"Running the tests."}]},
             {"type":"function_call","name":"Bash","arguments":"{\"command\":\"dotnet test\",\"description\":\"Run tests\"}","call_id":"toolu_01"},
             {"type":"function_call_output","call_id":"toolu_01","output":"Passed: 3"}],
-            "tools":[{"type":"function","name":"Bash","description":"Runs a command","parameters":{"type":"object","properties":{"command":{"type":"string"},"description":{"description":"What it does","type":"string"}},"required":["command"],"additionalProperties":false},"strict":false}],
+            "tools":[{"type":"function","name":"Bash","description":"Runs a command","strict":false,"parameters":{"type":"object","properties":{"command":{"type":"string"},"description":{"description":"What it does","type":"string"}},"required":["command"],"additionalProperties":false}}],
             "tool_choice":"auto","parallel_tool_calls":true,"reasoning":{"effort":"high","summary":"auto"},
-            "store":false,"stream":true,"include":["reasoning.encrypted_content"],"prompt_cache_key":"8f2d5c1a-session-3b1e460adbd7bfee"}
+            "store":false,"include":["reasoning.encrypted_content"],"prompt_cache_key":"8f2d5c1a-session-3b1e460adbd7bfee"}
             """.ReplaceLineEndings(string.Empty);
         Assert.Equal(expected, ToJson(mapped.Body));
         Assert.Equal("claude-opus-4-8[1m]", mapped.RequestedModel);

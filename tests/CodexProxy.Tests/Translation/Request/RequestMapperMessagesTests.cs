@@ -22,7 +22,7 @@ public sealed class RequestMapperMessagesTests
               {"type":"text","text":"Main prompt."}]
             """);
 
-        Assert.Equal("You are Claude Code.\n\nMain prompt.", mapped.Body.Instructions);
+        Assert.Equal("You are Claude Code.\n\nMain prompt.", Prompt(mapped.Body));
     }
 
     [Theory]
@@ -31,13 +31,13 @@ public sealed class RequestMapperMessagesTests
     [InlineData("\"system\":[{\"type\":\"text\",\"text\":\"x-anthropic-billing-header: cc_version=1;\"}]")]
     public void System_Empty_FallsBackToNeutralInstructions(string member)
     {
-        Assert.Equal(InstructionsBuilder.Fallback, MapWith(member).Body.Instructions);
+        Assert.Equal(InstructionsBuilder.Fallback, Prompt(MapWith(member).Body));
     }
 
     [Fact]
     public void System_StringForm_BecomesInstructions()
     {
-        Assert.Equal("Be brief.", MapWith("\"system\":\"Be brief.\"").Body.Instructions);
+        Assert.Equal("Be brief.", Prompt(MapWith("\"system\":\"Be brief.\"").Body));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class RequestMapperMessagesTests
               {"role":"assistant","content":[{"type":"thinking","thinking":"","signature":"{{{OurSignature}}}"},{"type":"text","text":"a"}]}]}
             """);
 
-        var reasoning = Assert.IsType<CodexReasoningItem>(mapped.Body.Input[1]);
+        var reasoning = Assert.IsType<CodexReasoningItem>(Conversation(mapped.Body)[1]);
         Assert.Empty(reasoning.Summary);
         Assert.Equal("gAAAAenc==", reasoning.EncryptedContent);
         Assert.Null(reasoning.Content);
@@ -121,7 +121,7 @@ public sealed class RequestMapperMessagesTests
             """);
 
         Assert.Collection(
-            mapped.Body.Input,
+            Conversation(mapped.Body),
             item => Assert.IsType<CodexMessageItem>(item),
             item => Assert.Equal("before", Assert.IsType<CodexOutputText>(Assert.IsType<CodexMessageItem>(item).Content.Single()).Text),
             item => Assert.IsType<CodexFunctionCallItem>(item),
@@ -140,7 +140,7 @@ public sealed class RequestMapperMessagesTests
               {"type":"image","source":{"type":"url","url":"https://example.com/b.png"}}]}]}
             """);
 
-        var message = Assert.IsType<CodexMessageItem>(Assert.Single(mapped.Body.Input));
+        var message = Assert.IsType<CodexMessageItem>(Assert.Single(Conversation(mapped.Body)));
         Assert.Equal("user", message.Role);
         Assert.Equal(
             [
@@ -164,10 +164,10 @@ public sealed class RequestMapperMessagesTests
                 {"type":"tool_result","tool_use_id":"t2"}]}]}
             """);
 
-        var calls = mapped.Body.Input.OfType<CodexFunctionCallItem>().ToArray();
+        var calls = Conversation(mapped.Body).OfType<CodexFunctionCallItem>().ToArray();
         Assert.Equal("{}", calls[0].Arguments);
         Assert.Equal("""{"file_path":"/한글.txt","content":"<a & b>"}""", calls[1].Arguments);
-        var outputs = mapped.Body.Input.OfType<CodexFunctionCallOutputItem>().ToArray();
+        var outputs = Conversation(mapped.Body).OfType<CodexFunctionCallOutputItem>().ToArray();
         Assert.All(outputs, o => Assert.Equal(string.Empty, o.Output.Text));
     }
 
@@ -181,7 +181,7 @@ public sealed class RequestMapperMessagesTests
                 "content":[{"type":"text","text":"Exit code 1"},{"type":"text","text":"stderr: boom"}]}]}]}
             """);
 
-        var output = Assert.IsType<CodexFunctionCallOutputItem>(mapped.Body.Input[^1]);
+        var output = Assert.IsType<CodexFunctionCallOutputItem>(Conversation(mapped.Body)[^1]);
         Assert.Equal("[tool error] Exit code 1\nstderr: boom", output.Output.Text);
         Assert.Null(output.Output.Parts);
     }
@@ -199,7 +199,7 @@ public sealed class RequestMapperMessagesTests
                   {"type":"image","source":{"type":"url","url":"https://x/y.png"}}]}]}]}
             """);
 
-        var outputs = mapped.Body.Input.OfType<CodexFunctionCallOutputItem>().ToArray();
+        var outputs = Conversation(mapped.Body).OfType<CodexFunctionCallOutputItem>().ToArray();
         Assert.Equal(
             [new CodexInputText("[tool error] partial"), new CodexInputImage("data:image/png;base64,AAA")],
             outputs[0].Output.Parts);
@@ -220,7 +220,7 @@ public sealed class RequestMapperMessagesTests
               {"type":"text","text":"Summarise"}]}]}
             """);
 
-        var message = Assert.IsType<CodexMessageItem>(Assert.Single(mapped.Body.Input));
+        var message = Assert.IsType<CodexMessageItem>(Assert.Single(Conversation(mapped.Body)));
         Assert.Equal(
             [
                 new CodexInputFile("document.pdf", "data:application/pdf;base64,JVBERi0"),
@@ -244,8 +244,8 @@ public sealed class RequestMapperMessagesTests
                 {"type":"text","text":"Here is the news."}]}]}
             """);
 
-        Assert.Equal(2, mapped.Body.Input.Count);
-        Assert.Equal("Here is the news.", Assert.IsType<CodexOutputText>(Assert.IsType<CodexMessageItem>(mapped.Body.Input[1]).Content.Single()).Text);
+        Assert.Equal(2, Conversation(mapped.Body).Count);
+        Assert.Equal("Here is the news.", Assert.IsType<CodexOutputText>(Assert.IsType<CodexMessageItem>(Conversation(mapped.Body)[1]).Content.Single()).Text);
     }
 
     [Fact]
@@ -253,6 +253,6 @@ public sealed class RequestMapperMessagesTests
     {
         var mapped = Map("""{"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"text","text":""}]}]}""");
 
-        Assert.Single(mapped.Body.Input);
+        Assert.Single(Conversation(mapped.Body));
     }
 }

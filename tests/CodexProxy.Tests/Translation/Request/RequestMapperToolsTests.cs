@@ -21,7 +21,7 @@ public sealed class RequestMapperToolsTests
               "required":["file_path"],"additionalProperties":false}}]
             """);
 
-        var tool = Assert.IsType<CodexFunctionTool>(Assert.Single(mapped.Body.Tools));
+        var tool = Assert.IsType<CodexFunctionTool>(Assert.Single(mapped.Body.Tools!));
         Assert.Equal("Write", tool.Name);
         Assert.Equal("Writes a file", tool.Description);
         Assert.False(tool.Strict);
@@ -39,7 +39,7 @@ public sealed class RequestMapperToolsTests
               "user_location":{"type":"approximate","city":"Seoul","country":"KR"}}]
             """);
 
-        var tool = Assert.IsType<CodexWebSearchTool>(Assert.Single(mapped.Body.Tools));
+        var tool = Assert.IsType<CodexWebSearchTool>(Assert.Single(mapped.Body.Tools!));
         var json = ToJson(mapped.Body);
         Assert.Contains(
             """
@@ -72,7 +72,7 @@ public sealed class RequestMapperToolsTests
              "tool_choice":{"type":"tool","name":"{{{LongMcpName}}}"}}
             """);
 
-        var codexName = Assert.IsType<CodexFunctionTool>(Assert.Single(mapped.Body.Tools)).Name;
+        var codexName = Assert.IsType<CodexFunctionTool>(Assert.Single(mapped.Body.Tools!)).Name;
         Assert.True(codexName.Length <= ToolNameMap.MaxCodexNameLength);
         Assert.NotEqual(LongMcpName, codexName);
         Assert.Equal(codexName, mapped.Body.Input.OfType<CodexFunctionCallItem>().Single().Name);

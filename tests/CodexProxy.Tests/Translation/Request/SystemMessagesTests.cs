@@ -53,7 +53,7 @@ public sealed class SystemMessagesTests
     {
         var body = Map("""{"model":"gpt-5.5","messages":[{"role":"user","content":"hi","turn_settings":{"x":1}}]}""").Body;
 
-        Assert.Single(body.Input);
+        Assert.Single(Conversation(body));
     }
 
     private static string WithSecond(string message) =>

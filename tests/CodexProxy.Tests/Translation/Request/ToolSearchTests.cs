@@ -43,7 +43,7 @@ public sealed class ToolSearchTests
         var body = Map(Request([Bash, CronList, ToolSearchTool, Placeholder], FirstTurn + "," + SearchCall)).Body;
 
         Assert.Equal(["Bash", "ToolSearch", "CronList"], FunctionNames(body));
-        var output = Assert.Single(body.Input.OfType<CodexFunctionCallOutputItem>());
+        var output = Assert.Single(Conversation(body).OfType<CodexFunctionCallOutputItem>());
         Assert.Equal("Loaded tools: CronList", output.Output.Text);
         Assert.Contains(InputJson(body), item => item.Contains("Tool loaded.", StringComparison.Ordinal));
     }
@@ -59,7 +59,7 @@ public sealed class ToolSearchTests
         var body = Map(Request([Bash, CronCreate, CronList, ToolSearchTool, Placeholder], FirstTurn + "," + SearchCall + "," + SecondSearch)).Body;
 
         Assert.Equal(["Bash", "ToolSearch", "CronList", "CronCreate"], FunctionNames(body));
-        Assert.Equal("Loaded tools: CronCreate, CronList", body.Input.OfType<CodexFunctionCallOutputItem>().Last().Output.Text);
+        Assert.Equal("Loaded tools: CronCreate, CronList", Conversation(body).OfType<CodexFunctionCallOutputItem>().Last().Output.Text);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class ToolSearchTests
         var body = Map(Request([CronList, Placeholder], Turns)).Body;
 
         Assert.Equal(["CronList"], FunctionNames(body));
-        var message = Assert.IsType<CodexMessageItem>(Assert.Single(body.Input));
+        var message = Assert.IsType<CodexMessageItem>(Assert.Single(Conversation(body)));
         Assert.Equal(["Loaded tools: CronList", "use it"], message.Content.Cast<CodexInputText>().Select(p => p.Text));
     }
 
@@ -110,7 +110,7 @@ public sealed class ToolSearchTests
     private static string Request(string[] tools, string messages) =>
         $$"""{"model":"claude-opus-5-5","max_tokens":128000,"stream":true,"system":"You are Claude Code.","tools":[{{string.Join(",", tools)}}],"messages":[{{messages}}]}""";
 
-    private static string[] FunctionNames(CodexRequest body) => [.. body.Tools.OfType<CodexFunctionTool>().Select(t => t.Name)];
+    private static string[] FunctionNames(CodexRequest body) => [.. body.Tools!.OfType<CodexFunctionTool>().Select(t => t.Name)];
 
     private static string ToolsJson(string json)
     {

@@ -27,7 +27,8 @@ public sealed class TokenCounterTests
              "tools":[{"name":"Bash","input_schema":{"type":"object","properties":{}}}]}
             """).Body;
 
-        var expected = 2 + TokenCounter.ItemOverhead // instructions
+        var expected = TokenCounter.ItemOverhead // the request's framing
+            + TokenCounter.ItemOverhead + 2 // the system prompt, as the first developer item
             + TokenCounter.ItemOverhead + 4 // user message
             + TokenCounter.ItemOverhead + TokenCounter.CountText("Bash", TestContext.Current.CancellationToken) + TokenCounter.CountText("{}", TestContext.Current.CancellationToken) // function_call
             + TokenCounter.ItemOverhead + 2 // function_call_output
