@@ -63,7 +63,7 @@ internal static class ModelsCommand
             console.MarkupLineInterpolated($"[yellow]Could not fetch the live model catalogue from {report.Url}:[/] {Explain(error)}");
             console.MarkupLine(report.NotLoggedIn
                 ? "[grey]Showing the built-in catalogue until you log in.[/]"
-                : "[grey]Showing the built-in catalogue (a copy of Codex CLI " + CodexClientVersion.Value + "'s): plan availability is unknown.[/]");
+                : "[grey]Showing the built-in catalogue (a copy of Codex CLI " + CodexClientIdentity.Version + "'s): plan availability is unknown.[/]");
         }
 
         var title = report.Source == ModelsReport.LiveSource

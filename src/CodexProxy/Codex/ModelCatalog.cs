@@ -50,7 +50,7 @@ internal sealed partial class ModelCatalog(
     public static Uri ModelsUri(ProxyOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new Uri($"{options.CodexBaseUrl.AbsoluteUri.TrimEnd('/')}/codex/models?client_version={CodexClientVersion.Value}");
+        return new Uri($"{options.CodexBaseUrl.AbsoluteUri.TrimEnd('/')}/codex/models?client_version={CodexClientIdentity.Version}");
     }
 
     /// <summary>The last known catalogue (the built-in one before any fetch), without waiting; starts a refresh when

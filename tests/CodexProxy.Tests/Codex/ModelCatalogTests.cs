@@ -52,7 +52,7 @@ public sealed class ModelCatalogTests : IAsyncLifetime
         Assert.False(snapshot.Find("gpt-5.5")!.UsesResponsesLite);
         var request = Assert.Single(_upstream.ModelsRequests);
         Assert.Equal("/codex/models?client_version=0.169.0", request.Path);
-        Assert.Equal(CodexClientVersion.Value, request.Header("version"));
+        Assert.Equal(CodexClientIdentity.Version, request.Header("version"));
         Assert.Equal("Bearer " + Credentials.Token, request.Header("Authorization"));
         Assert.Equal("acct-1", request.Header("chatgpt-account-id"));
     }
