@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
@@ -29,7 +28,7 @@ internal static class MessagesEndpoint
         var cancellationToken = http.RequestAborted;
         var errors = new ErrorMapper(time);
         var writer = new SseResponseWriter(http.Response, time, errors);
-        var entry = http.Features.Get<RequestLogEntry>() ?? new RequestLogEntry("-");
+        var entry = CodexForwarding.Entry(http);
         MappedRequest? mapped = null;
         CatalogSnapshot? catalogue = null;
         try
@@ -38,19 +37,9 @@ internal static class MessagesEndpoint
             var sessionId = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } header ? header.ToString() : null;
             catalogue = await catalog.ForRequestAsync(cancellationToken);
             mapped = ClientRequestMapping.Map(request, new RequestContext(sessionId, options.Models, catalogue), logger);
-            entry.RequestedModel = mapped.RequestedModel;
-            entry.CodexModel = mapped.Body.Model;
-            ProxyLog.Forwarding(logger, mapped.RequestedModel, mapped.Body.Model, request.Stream == true);
-            if (logger.IsEnabled(LogLevel.Trace))
-            {
-                var body = JsonSerializer.Serialize(mapped.Body, CodexJsonContext.Wire.CodexRequest);
-                ProxyLog.RequestBody(logger, entry.RequestId, body);
-            }
-
             var context = new StreamTranslationContext(NewMessageId(), mapped.RequestedModel, mapped.ToolNames) { OmitThinkingText = mapped.OmitThinkingText };
-            var codexEvents = upstream.StreamAsync(mapped.Body, cancellationToken);
-            var translated = StreamTranslator.TranslateAsync(codexEvents, context, cancellationToken);
-            var events = RecordUsage(translated, entry, usage => calibration.Record(mapped.Body, usage), cancellationToken);
+            var codexEvents = CodexForwarding.Open(http, upstream, logger, mapped.Body, mapped.RequestedModel, request.Stream == true, cancellationToken);
+            var events = StreamTranslator.TranslateAsync(codexEvents, context, cancellationToken);
             if (request.Stream == true)
             {
                 await writer.WriteAsync(events, cancellationToken);
@@ -66,6 +55,11 @@ internal static class MessagesEndpoint
                 http.Response.ContentType = "application/json";
                 await JsonSerializer.SerializeAsync(http.Response.Body, message, AnthropicJsonContext.Default.AnthropicMessage, cancellationToken);
             }
+
+            if (entry.Usage is { } usage)
+            {
+                calibration.Record(mapped.Body, usage);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -74,25 +68,6 @@ internal static class MessagesEndpoint
         catch (Exception e) when (!writer.HasStarted && !http.Response.HasStarted)
         {
             await ErrorResults.WriteFailureAsync(http.Response, errors, WithUsableModels(e, mapped, catalogue), logger, cancellationToken);
-        }
-    }
-
-    /// <summary>One pass over the events sees the final usage for both the request log and the token calibration.</summary>
-    private static async IAsyncEnumerable<StreamEvent> RecordUsage(
-        IAsyncEnumerable<StreamEvent> events,
-        RequestLogEntry entry,
-        Action<AnthropicUsage> calibrate,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var streamEvent in events.WithCancellation(cancellationToken))
-        {
-            if (streamEvent is MessageDeltaEvent delta)
-            {
-                entry.Usage = delta.Usage;
-                calibrate(delta.Usage);
-            }
-
-            yield return streamEvent;
         }
     }
 
