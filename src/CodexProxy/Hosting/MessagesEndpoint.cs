@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
-using CodexProxy.Codex.Wire;
 using CodexProxy.Configuration;
 using CodexProxy.Translation;
 using CodexProxy.Translation.Request;
