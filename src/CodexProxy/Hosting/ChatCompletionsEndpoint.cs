@@ -14,7 +14,7 @@ internal static class ChatCompletionsEndpoint
     public static void MapChatCompletions(this IEndpointRouteBuilder app) => app.MapPost("/v1/chat/completions", HandleAsync);
 
     private static async Task HandleAsync(
-        HttpContext http, CodexUpstream upstream, ProxyOptions options, TimeProvider time, ILogger<CodexClient> logger)
+        HttpContext http, CodexUpstream upstream, ProxyOptions options, TimeProvider time, ModelCatalog catalog, ILogger<CodexClient> logger)
     {
         var cancellationToken = http.RequestAborted;
         var errors = new ErrorMapper(time);
@@ -22,7 +22,7 @@ internal static class ChatCompletionsEndpoint
         try
         {
             var request = await RequestBodyReader.ReadAsync(http.Request, OpenAIJsonContext.Default.ChatCompletionRequest, cancellationToken);
-            var mapped = ChatRequestMapper.ToCodexRequest(request, options.Models);
+            var mapped = ChatRequestMapper.ToCodexRequest(request, options.Models, await catalog.ForRequestAsync(cancellationToken));
             var codexEvents = CodexForwarding.Open(http, upstream, logger, mapped.Body, mapped.RequestedModel, mapped.Stream, cancellationToken);
             var context = new ChatStreamContext(ResponseIds.New("chatcmpl-"), time.GetUtcNow().ToUnixTimeSeconds(), mapped.RequestedModel, mapped.IncludeUsage);
             var chunks = ChatStreamTranslator.TranslateAsync(codexEvents, context, cancellationToken);

@@ -15,7 +15,7 @@ internal static class ResponsesEndpoint
     public static void MapResponses(this IEndpointRouteBuilder app) => app.MapPost("/v1/responses", HandleAsync);
 
     private static async Task HandleAsync(
-        HttpContext http, CodexUpstream upstream, ProxyOptions options, TimeProvider time, ILogger<CodexClient> logger)
+        HttpContext http, CodexUpstream upstream, ProxyOptions options, TimeProvider time, ModelCatalog catalog, ILogger<CodexClient> logger)
     {
         var cancellationToken = http.RequestAborted;
         var errors = new ErrorMapper(time);
@@ -23,7 +23,7 @@ internal static class ResponsesEndpoint
         try
         {
             var request = await RequestBodyReader.ReadAsync(http.Request, OpenAIJsonContext.Default.JsonObject, cancellationToken);
-            var mapped = ResponsesRequestMapper.ToCodexRequest(request, options.Models);
+            var mapped = ResponsesRequestMapper.ToCodexRequest(request, options.Models, await catalog.ForRequestAsync(cancellationToken));
             var codexEvents = CodexForwarding.Open(http, upstream, logger, mapped.Body, mapped.RequestedModel, mapped.Stream, cancellationToken);
             var context = new ResponsesStreamContext(ResponseIds.New("resp_"), time.GetUtcNow().ToUnixTimeSeconds(), mapped.Body.Model, mapped.Echo);
             var events = ResponsesStreamTranslator.TranslateAsync(codexEvents, context, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
 using CodexProxy.Configuration;
 using CodexProxy.OpenAI;
@@ -12,7 +13,8 @@ internal sealed record ChatMappedRequest(CodexRequest Body, string RequestedMode
 /// <summary>
 /// Chat Completions request → Codex Responses request. Pure; bad input throws <see cref="OpenAIRequestException"/>
 /// naming the parameter, as the OpenAI API would. Leading <c>system</c>/<c>developer</c> messages become the
-/// instructions, later ones <c>developer</c> messages in place. Sampling and length parameters (<c>temperature</c>,
+/// system prompt (placed as <see cref="RequestShape"/> places it for every API), later ones <c>developer</c> messages
+/// in place. Sampling and length parameters (<c>temperature</c>,
 /// <c>top_p</c>, <c>max_tokens</c>, <c>max_completion_tokens</c>, <c>stop</c>, penalties, <c>seed</c>, …) are ignored:
 /// the backend rejects them, and proxies are expected to drop them.
 /// </summary>
@@ -20,7 +22,9 @@ internal static class ChatRequestMapper
 {
     private static readonly string[] Efforts = ["none", "minimal", "low", "medium", "high", "xhigh"];
 
-    public static ChatMappedRequest ToCodexRequest(ChatCompletionRequest request, ModelMappingOptions models)
+    /// <param name="catalog">The model catalogue: model mapping and the per-model request shape (Responses-lite tools,
+    /// effort defaults and clamping, verbosity, parallel calls), as for <c>/v1/messages</c>.</param>
+    public static ChatMappedRequest ToCodexRequest(ChatCompletionRequest request, ModelMappingOptions models, CatalogSnapshot? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(models);
@@ -44,21 +48,25 @@ internal static class ChatRequestMapper
             throw new OpenAIRequestException("Only text output is supported.", "modalities", "unsupported_value");
         }
 
-        var model = ModelResolver.Resolve(request.Model, models);
+        var model = ModelResolver.Resolve(request.Model, models, catalog);
+        var catalogModel = catalog?.Find(model.Slug);
         var (instructions, input) = ChatMessageMapper.ToInput(messages);
         var stream = request.Stream == true;
-        var effort = model.Effort ?? Effort(request.ReasoningEffort);
+        var shape = RequestShape.Build(instructions ?? InstructionsBuilder.Fallback, input, ToTools(request.Tools), catalogModel, request.PromptCacheKey);
+        // Chat Completions has no place for reasoning text, so no summary is asked for.
+        var effort = EffortMapper.Choose(model, Effort(request.ReasoningEffort), thinking: null, catalogModel);
         var body = new CodexRequest
         {
             Model = model.Slug,
-            Instructions = instructions ?? InstructionsBuilder.Fallback,
-            Input = input,
-            Tools = ToTools(request.Tools),
+            Input = shape.Input,
+            Tools = shape.Tools,
             ToolChoice = ToToolChoice(request.ToolChoice),
-            ParallelToolCalls = request.ParallelToolCalls ?? true,
-            Reasoning = effort is null ? null : new CodexReasoning { Effort = effort },
+            ParallelToolCalls = CatalogSettings.ParallelToolCalls(catalogModel, request.ParallelToolCalls ?? true),
+            Reasoning = CatalogSettings.Reasoning(effort, summary: null, catalogModel),
             PromptCacheKey = request.PromptCacheKey,
-            Text = ToText(request.Verbosity, request.ResponseFormat),
+            Text = ToText(CatalogSettings.Verbosity(catalogModel, request.Verbosity), request.ResponseFormat),
+            ResponsesLite = shape.ResponsesLite,
+            SystemPrompt = shape.SystemPrompt,
         };
         return new ChatMappedRequest(body, request.Model, stream, !stream || request.StreamOptions?.IncludeUsage == true);
     }

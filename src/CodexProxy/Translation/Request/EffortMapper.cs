@@ -34,13 +34,7 @@ internal static class EffortMapper
         ArgumentNullException.ThrowIfNull(request);
         var effort = Choose(model, ClientEffort(request), request.Thinking, catalog);
         var shown = IsThinkingOn(request.Thinking) && !OmitsThinkingText(request.Thinking);
-        var summary = shown && catalog?.SupportsReasoningSummaries != false
-            ? catalog?.DefaultReasoningSummary is { } preset && preset != "none" ? preset : "auto"
-            : null;
-        var context = catalog?.UsesResponsesLite == true ? AllTurns : null;
-        return effort is null && summary is null && context is null
-            ? null
-            : new CodexReasoning { Effort = effort, Summary = summary, Context = context };
+        return CatalogSettings.Reasoning(effort, CatalogSettings.Summary(catalog, requested: null, shown, fallback: "auto"), catalog);
     }
 
     /// <summary>The precedence above, in one place: what the user named beats what the client asks for, which beats

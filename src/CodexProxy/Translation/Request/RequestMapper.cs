@@ -55,10 +55,10 @@ internal static class RequestMapper
             Input = shape.Input,
             Tools = shape.Tools,
             ToolChoice = ToolsMapper.ToCodexToolChoice(request.ToolChoice, request.Tools, toolNames),
-            ParallelToolCalls = ToolsMapper.ParallelToolCalls(request.ToolChoice) && catalogModel?.SupportsParallelToolCalls != false,
+            ParallelToolCalls = CatalogSettings.ParallelToolCalls(catalogModel, ToolsMapper.ParallelToolCalls(request.ToolChoice)),
             Reasoning = EffortMapper.ToReasoning(model, request, catalogModel),
             PromptCacheKey = cacheKey,
-            Text = catalogModel is { SupportsVerbosity: true, DefaultVerbosity: { } verbosity } ? new CodexTextOptions { Verbosity = verbosity } : null,
+            Text = CatalogSettings.Verbosity(catalogModel, requested: null) is { } verbosity ? new CodexTextOptions { Verbosity = verbosity } : null,
             ResponsesLite = shape.ResponsesLite,
             SystemPrompt = shape.SystemPrompt,
         };

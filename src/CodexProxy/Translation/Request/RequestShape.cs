@@ -21,25 +21,60 @@ internal sealed record RequestShape(IReadOnlyList<CodexInputItem> Input, IReadOn
         CatalogModel? model,
         string? cacheKey)
     {
-        ArgumentNullException.ThrowIfNull(systemPrompt);
-        ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(offered);
-        var prompt = new CodexMessageItem("developer", [new CodexInputText(systemPrompt)]);
-        var withPrompt = new List<CodexInputItem>(conversation.Count + 1) { prompt };
-        withPrompt.AddRange(conversation);
         if (model?.UsesResponsesLite != true)
         {
-            return new RequestShape(withPrompt, ToolsMapper.ToCodexTools(offered, names), prompt, ResponsesLite: false);
+            return Classic(systemPrompt, conversation, ToolsMapper.ToCodexTools(offered, names));
         }
 
-        // Each message's items moved one place on: the prompt is first.
-        var ends = messageEnds.Select(end => end + 1).ToList();
         var loaded = offered.Loaded
             .GroupBy(l => l.MessageIndex)
             .Select(group => (group.Key, ToolsMapper.ToCodexTools(group.Select(l => l.Tool), names)))
             .ToList();
+        return Lite(systemPrompt, conversation, messageEnds, ToolsMapper.ToCodexTools(offered.Upfront, names), loaded, cacheKey);
+    }
+
+    /// <summary>The same shape for an API whose tools are all declared up front (the OpenAI Chat Completions and
+    /// Responses APIs): on a Responses-lite model they are declared once, before the conversation.</summary>
+    public static RequestShape Build(
+        string systemPrompt, IReadOnlyList<CodexInputItem> conversation, IReadOnlyList<CodexTool> tools, CatalogModel? model, string? cacheKey) =>
+        model?.UsesResponsesLite == true
+            ? Lite(systemPrompt, conversation, messageEnds: [], tools, loaded: [], cacheKey)
+            : Classic(systemPrompt, conversation, tools);
+
+    private static CodexMessageItem Prompt(string systemPrompt)
+    {
+        ArgumentNullException.ThrowIfNull(systemPrompt);
+        return new CodexMessageItem("developer", [new CodexInputText(systemPrompt)]);
+    }
+
+    private static List<CodexInputItem> WithPrompt(CodexMessageItem prompt, IReadOnlyList<CodexInputItem> conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var withPrompt = new List<CodexInputItem>(conversation.Count + 1) { prompt };
+        withPrompt.AddRange(conversation);
+        return withPrompt;
+    }
+
+    private static RequestShape Classic(string systemPrompt, IReadOnlyList<CodexInputItem> conversation, IReadOnlyList<CodexTool> tools)
+    {
+        var prompt = Prompt(systemPrompt);
+        return new RequestShape(WithPrompt(prompt, conversation), tools, prompt, ResponsesLite: false);
+    }
+
+    private static RequestShape Lite(
+        string systemPrompt,
+        IReadOnlyList<CodexInputItem> conversation,
+        IReadOnlyList<int> messageEnds,
+        IReadOnlyList<CodexTool> upfront,
+        IReadOnlyList<(int MessageIndex, IReadOnlyList<CodexTool> Tools)> loaded,
+        string? cacheKey)
+    {
+        var prompt = Prompt(systemPrompt);
+        // Each message's items moved one place on: the prompt is first.
+        var ends = messageEnds.Select(end => end + 1).ToList();
         var thread = cacheKey ?? SessionKey.ForThread("lite", systemPrompt, conversation)!;
-        var input = ResponsesLiteShape.Build(withPrompt, ends, ToolsMapper.ToCodexTools(offered.Upfront, names), loaded, thread);
+        var input = ResponsesLiteShape.Build(WithPrompt(prompt, conversation), ends, upfront, loaded, thread);
         return new RequestShape(input, Tools: null, prompt, ResponsesLite: true);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using CodexProxy.Codex.Wire;
 
 namespace CodexProxy.Translation.Request;
@@ -56,19 +57,26 @@ internal static class ResponsesLiteShape
     }
 
     /// <summary>Function tools go in the <c>functions</c> namespace (as the CLI sends them, with an empty
-    /// description); any other tool (the hosted web search) follows it in the same item.</summary>
+    /// description); any other tool (the hosted web search, a Responses API client's <c>custom</c> tool) follows it
+    /// in the same item.</summary>
     private static CodexAdditionalToolsItem Declare(IReadOnlyList<CodexTool> tools, string thread, int number)
     {
-        var functions = tools.OfType<CodexFunctionTool>().Cast<CodexTool>().ToList();
+        var functions = tools.Where(IsFunction).ToList();
         var declared = new List<CodexTool>();
         if (functions.Count > 0)
         {
             declared.Add(new CodexNamespaceTool(CodexNamespaceTool.Functions, string.Empty, functions));
         }
 
-        declared.AddRange(tools.Where(tool => tool is not CodexFunctionTool));
+        declared.AddRange(tools.Where(tool => !IsFunction(tool)));
         return new CodexAdditionalToolsItem(StableId(thread, number), declared);
     }
+
+    /// <summary>A mapped function tool, or a Responses API client's <c>function</c> tool passed on as it came.</summary>
+    private static bool IsFunction(CodexTool tool) =>
+        tool is CodexFunctionTool
+        || (tool is CodexPassthroughTool passthrough && passthrough.Fields.TryGetValue("type", out var type)
+            && type.ValueKind == JsonValueKind.String && type.ValueEquals("function"));
 
     /// <summary><c>at_</c> and a UUID-shaped hash of the thread and the declaration's number.</summary>
     public static string StableId(string thread, int number)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
 using CodexProxy.Configuration;
 using CodexProxy.OpenAI;
@@ -48,7 +49,9 @@ internal static class ResponsesRequestMapper
         "prompt_cache_key", "text", "background",
     };
 
-    public static ResponsesMappedRequest ToCodexRequest(JsonObject request, ModelMappingOptions models)
+    /// <param name="catalog">The model catalogue: model mapping and the per-model request shape (Responses-lite tools,
+    /// effort defaults and clamping, verbosity, parallel calls, summaries), as for <c>/v1/messages</c>.</param>
+    public static ResponsesMappedRequest ToCodexRequest(JsonObject request, ModelMappingOptions models, CatalogSnapshot? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(models);
@@ -56,9 +59,10 @@ internal static class ResponsesRequestMapper
             ? name
             : throw new OpenAIRequestException("Missing required parameter: 'model'.", "model", "missing_required_parameter");
         RefuseWhatNeedsStorage(request);
-        var model = ModelResolver.Resolve(requested, models);
+        var model = ModelResolver.Resolve(requested, models, catalog);
+        var catalogModel = catalog?.Find(model.Slug);
         var instructions = String(request, "instructions");
-        var reasoning = Reasoning(request["reasoning"], model.Effort);
+        var reasoning = Reasoning(request["reasoning"], model, catalogModel);
         var passthrough = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var (key, value) in request)
         {
@@ -68,19 +72,24 @@ internal static class ResponsesRequestMapper
             }
         }
 
+        var cacheKey = String(request, "prompt_cache_key");
+        var shape = RequestShape.Build(
+            string.IsNullOrWhiteSpace(instructions) ? InstructionsBuilder.Fallback : instructions,
+            ResponsesInputMapper.ToInput(request["input"]), Tools(request["tools"]), catalogModel, cacheKey);
         var body = new CodexRequest
         {
             Model = model.Slug,
-            Instructions = string.IsNullOrWhiteSpace(instructions) ? InstructionsBuilder.Fallback : instructions,
-            Input = ResponsesInputMapper.ToInput(request["input"]),
-            Tools = Tools(request["tools"]),
+            Input = shape.Input,
+            Tools = shape.Tools,
             ToolChoice = request["tool_choice"] is { } choice ? ToolChoice(choice) : CodexToolChoice.Auto,
-            ParallelToolCalls = Bool(request, "parallel_tool_calls") ?? true,
+            ParallelToolCalls = CatalogSettings.ParallelToolCalls(catalogModel, Bool(request, "parallel_tool_calls") ?? true),
             Reasoning = reasoning,
             Include = Include(request["include"]),
-            PromptCacheKey = String(request, "prompt_cache_key"),
-            Text = Text(request["text"]),
+            PromptCacheKey = cacheKey,
+            Text = Text(request["text"], catalogModel),
             Passthrough = passthrough.Count == 0 ? null : passthrough,
+            ResponsesLite = shape.ResponsesLite,
+            SystemPrompt = shape.SystemPrompt,
         };
         var echo = new ResponseEcho(
             instructions, body.ParallelToolCalls, request["reasoning"] is { } r ? Element(r) : null, request["text"] is { } t ? Element(t) : null,
@@ -107,17 +116,21 @@ internal static class ResponsesRequestMapper
         }
     }
 
-    /// <summary>An effort suffix on the model name (<c>gpt-5.5-high</c>) beats <c>reasoning.effort</c>.</summary>
-    private static CodexReasoning? Reasoning(JsonNode? reasoning, string? modelEffort)
+    /// <summary>An effort suffix on the model name (<c>gpt-5.5-high</c>) beats <c>reasoning.effort</c>, which beats the
+    /// catalogue's default; the catalogue clamps it and decides whether a summary can be had (see
+    /// <see cref="EffortMapper"/> and <see cref="CatalogSettings"/>). Responses clients show reasoning summaries.</summary>
+    private static CodexReasoning? Reasoning(JsonNode? reasoning, ResolvedModel model, CatalogModel? catalogModel)
     {
         if (reasoning is not null and not JsonObject)
         {
             throw new OpenAIRequestException("Invalid type for 'reasoning': expected an object.", "reasoning", "invalid_type");
         }
 
-        var effort = modelEffort ?? (reasoning is JsonObject o ? String(o, "effort") : null);
-        var summary = reasoning is JsonObject s ? String(s, "summary") ?? String(s, "generate_summary") : null;
-        return effort is null && summary is null ? null : new CodexReasoning { Effort = effort, Summary = summary };
+        var requestedEffort = reasoning is JsonObject o ? String(o, "effort") : null;
+        var requestedSummary = reasoning is JsonObject s ? String(s, "summary") ?? String(s, "generate_summary") : null;
+        var effort = EffortMapper.Choose(model, requestedEffort, thinking: null, catalogModel);
+        var summary = CatalogSettings.Summary(catalogModel, requestedSummary, shown: true, fallback: null);
+        return CatalogSettings.Reasoning(effort, summary, catalogModel);
     }
 
     private static List<CodexTool> Tools(JsonNode? tools)
@@ -170,21 +183,19 @@ internal static class ResponsesRequestMapper
         return values;
     }
 
-    private static CodexTextOptions? Text(JsonNode? text)
+    /// <summary>The client's <c>text</c>, with the verbosity the catalogue allows (its default when none is asked for).</summary>
+    private static CodexTextOptions? Text(JsonNode? text, CatalogModel? catalogModel)
     {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (text is not JsonObject options)
+        if (text is not null and not JsonObject)
         {
             throw new OpenAIRequestException("Invalid type for 'text': expected an object.", "text", "invalid_type");
         }
 
-        var rest = Fields(options);
+        var options = text as JsonObject;
+        var rest = options is null ? new Dictionary<string, JsonElement>(StringComparer.Ordinal) : Fields(options);
         rest.Remove("verbosity");
-        return new CodexTextOptions { Verbosity = String(options, "verbosity"), Passthrough = rest.Count == 0 ? null : rest };
+        var verbosity = CatalogSettings.Verbosity(catalogModel, options is null ? null : String(options, "verbosity"));
+        return verbosity is null && rest.Count == 0 ? null : new CodexTextOptions { Verbosity = verbosity, Passthrough = rest.Count == 0 ? null : rest };
     }
 
     internal static Dictionary<string, JsonElement> Fields(JsonObject item)

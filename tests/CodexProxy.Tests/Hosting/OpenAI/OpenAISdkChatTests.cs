@@ -34,7 +34,7 @@ public sealed class OpenAISdkChatTests
         Assert.Equal(1000, completion.Usage.InputTokenDetails.CachedTokenCount);
         Assert.Empty(fake.Rejections);
         var sent = fake.Requests[0].Json!.Value;
-        Assert.Equal("Be brief.", sent.GetProperty("instructions").GetString());
+        Assert.Equal("Be brief.", sent.GetProperty("input")[0].GetProperty("content")[0].GetProperty("text").GetString());
         Assert.Equal("low", sent.GetProperty("reasoning").GetProperty("effort").GetString());
     }
 
@@ -125,7 +125,7 @@ public sealed class OpenAISdkChatTests
     }
 
     /// <summary>Assembles streamed tool calls by index, as the SDK's samples do.</summary>
-    private sealed class StreamingToolCallCollector
+    internal sealed class StreamingToolCallCollector
     {
         private readonly SortedDictionary<int, (string? Id, string? Name, List<byte> Arguments)> _calls = [];
 

@@ -37,7 +37,7 @@ public sealed class OpenAISdkResponsesTests
         Assert.Equal(15, response.Usage.OutputTokenCount);
         Assert.Empty(fake.Rejections);
         var sent = fake.Requests[0].Json!.Value;
-        Assert.Equal("Be brief.", sent.GetProperty("instructions").GetString());
+        Assert.Equal("Be brief.", sent.GetProperty("input")[0].GetProperty("content")[0].GetProperty("text").GetString());
         Assert.False(sent.TryGetProperty("temperature", out _));
         Assert.False(sent.TryGetProperty("metadata", out _));
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
 using CodexProxy.Configuration;
 using CodexProxy.OpenAI;
@@ -10,10 +11,14 @@ namespace CodexProxy.Tests.Translation.ChatCompletions;
 
 public sealed class ChatRequestMapperTests
 {
+    private const string Tools = """
+        "tools":[{"type":"function","function":{"name":"Bash","description":"Run","parameters":{"type":"object","properties":{"command":{"type":"string"}}},"strict":true}}]
+        """;
+
     private static readonly ModelMappingOptions Models = new();
 
     [Fact]
-    public void Messages_LeadingSystemAndDeveloperAreInstructions_LaterOnesStayInPlaceAsDeveloper()
+    public void Messages_LeadingSystemAndDeveloperAreTheSystemPrompt_LaterOnesStayInPlaceAsDeveloper()
     {
         var mapped = Map("""
             {"model":"gpt-5.5","messages":[
@@ -23,16 +28,21 @@ public sealed class ChatRequestMapperTests
               {"role":"system","content":"Now answer in French."}]}
             """);
 
-        Assert.Equal("Be brief.\n\nUse tools.", mapped.Body.Instructions);
-        Assert.Collection(mapped.Body.Input,
+        // As on /v1/messages, the system prompt is the first developer message (RequestShape), not the instructions.
+        Assert.Null(mapped.Body.Instructions);
+        Assert.Same(mapped.Body.SystemPrompt, mapped.Body.Input[0]);
+        Assert.Equal(new CodexInputText("Be brief.\n\nUse tools."), Assert.Single(mapped.Body.SystemPrompt!.Content));
+        Assert.Collection(Conversation(mapped),
             item => Assert.Equal("user", Assert.IsType<CodexMessageItem>(item).Role),
             item => Assert.Equal(new CodexInputText("Now answer in French."), Assert.Single(Assert.IsType<CodexMessageItem>(item).Content)));
-        Assert.Equal("developer", ((CodexMessageItem)mapped.Body.Input[1]).Role);
+        Assert.Equal("developer", ((CodexMessageItem)Conversation(mapped)[1]).Role);
     }
 
     [Fact]
-    public void NoSystemMessage_SendsTheFallbackInstructions() =>
-        Assert.Equal(InstructionsBuilder.Fallback, Map("""{"model":"gpt-5.5","messages":[{"role":"user","content":"Hi"}]}""").Body.Instructions);
+    public void NoSystemMessage_SendsTheFallbackPrompt() =>
+        Assert.Equal(
+            new CodexInputText(InstructionsBuilder.Fallback),
+            Assert.Single(Map("""{"model":"gpt-5.5","messages":[{"role":"user","content":"Hi"}]}""").Body.SystemPrompt!.Content));
 
     [Fact]
     public void Images_DataAndHttpUrlsGoUpstreamAsTheyAre_WithDetail()
@@ -44,7 +54,7 @@ public sealed class ChatRequestMapperTests
               {"type":"image_url","image_url":{"url":"https://example.com/cat.jpg"}}]}]}
             """);
 
-        var parts = Assert.IsType<CodexMessageItem>(Assert.Single(mapped.Body.Input)).Content;
+        var parts = Assert.IsType<CodexMessageItem>(Assert.Single(Conversation(mapped))).Content;
         Assert.Equal(
             [new CodexInputText("Compare"), new CodexInputImage("data:image/png;base64,iVBORw0KGgo=", "low"), new CodexInputImage("https://example.com/cat.jpg")],
             parts);
@@ -79,9 +89,6 @@ public sealed class ChatRequestMapperTests
     [InlineData("""{"type":"function","function":{"name":"Bash"}}""", """{"type":"function","name":"Bash"}""")]
     public void ToolChoice_EveryFormMapsToTheResponsesForm(string chat, string codex)
     {
-        const string Tools = """
-            "tools":[{"type":"function","function":{"name":"Bash","description":"Run","parameters":{"type":"object","properties":{"command":{"type":"string"}}},"strict":true}}]
-            """;
         var mapped = Map($$"""{"model":"gpt-5.5","messages":[{"role":"user","content":"Hi"}],"tool_choice":{{chat}},"parallel_tool_calls":false,{{Tools}}}""");
 
         Assert.Equal(codex, JsonSerializer.Serialize(mapped.Body.ToolChoice, CodexJsonContext.Default.CodexToolChoice));
@@ -114,6 +121,32 @@ public sealed class ChatRequestMapperTests
         var suffixed = Map("""{"model":"gpt-5.5-high","reasoning_effort":"low","messages":[{"role":"user","content":"Hi"}]}""");
         Assert.Equal(("gpt-5.5", "high"), (suffixed.Body.Model, suffixed.Body.Reasoning?.Effort));
         Assert.Equal("gpt-5.5-high", suffixed.RequestedModel);
+    }
+
+    [Fact]
+    public void LiteModel_ToolsGoInAnAdditionalToolsItem_WithTheCataloguesEffortContextAndVerbosity()
+    {
+        var mapped = MapWithCatalogue($$"""{"model":"gpt-6.1-sol","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}],{{Tools}}}""");
+
+        Assert.True(mapped.Body.ResponsesLite);
+        Assert.Null(mapped.Body.Tools);
+        var declared = Assert.IsType<CodexAdditionalToolsItem>(mapped.Body.Input[0]);
+        var functions = Assert.IsType<CodexNamespaceTool>(Assert.Single(declared.Tools));
+        Assert.Equal("Bash", Assert.IsType<CodexFunctionTool>(Assert.Single(functions.Tools)).Name);
+        Assert.Same(mapped.Body.SystemPrompt, mapped.Body.Input[1]);
+        Assert.Equal(("low", EffortMapper.AllTurns, null), (mapped.Body.Reasoning?.Effort, mapped.Body.Reasoning?.Context, mapped.Body.Reasoning?.Summary));
+        Assert.Equal("low", mapped.Body.Text?.Verbosity);
+    }
+
+    [Fact]
+    public void ClassicModel_KeepsTopLevelTools_AndTheEffortIsClampedToWhatTheModelSupports()
+    {
+        var mapped = MapWithCatalogue($$"""{"model":"gpt-5.5","reasoning_effort":"minimal","verbosity":"high","messages":[{"role":"user","content":"Hi"}],{{Tools}}}""");
+
+        Assert.False(mapped.Body.ResponsesLite);
+        Assert.Equal("Bash", Assert.IsType<CodexFunctionTool>(Assert.Single(mapped.Body.Tools!)).Name);
+        Assert.Equal(("low", null), (mapped.Body.Reasoning?.Effort, mapped.Body.Reasoning?.Context));
+        Assert.Equal("high", mapped.Body.Text?.Verbosity);
     }
 
     [Fact]
@@ -151,6 +184,13 @@ public sealed class ChatRequestMapperTests
     [InlineData("""{"model":"gpt-5.5","tool_choice":"sometimes","messages":[{"role":"user","content":"Hi"}]}""", "tool_choice")]
     public void BadInput_NamesTheParameter(string json, string param) =>
         Assert.Equal(param, Assert.Throws<OpenAIRequestException>(() => Map(json)).Param);
+
+    /// <summary>The input after the system prompt.</summary>
+    private static List<CodexInputItem> Conversation(ChatMappedRequest mapped) =>
+        [.. mapped.Body.Input.Where(item => !ReferenceEquals(item, mapped.Body.SystemPrompt))];
+
+    private static ChatMappedRequest MapWithCatalogue(string json) =>
+        ChatRequestMapper.ToCodexRequest(JsonSerializer.Deserialize(json, OpenAIJsonContext.Default.ChatCompletionRequest)!, Models, BuiltInCatalog.Snapshot);
 
     private static ChatMappedRequest Map(string json) =>
         ChatRequestMapper.ToCodexRequest(JsonSerializer.Deserialize(json, OpenAIJsonContext.Default.ChatCompletionRequest)!, Models);

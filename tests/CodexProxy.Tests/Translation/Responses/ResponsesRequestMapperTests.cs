@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
 using CodexProxy.Configuration;
 using CodexProxy.OpenAI;
@@ -25,9 +26,10 @@ public sealed class ResponsesRequestMapperTests
             """);
 
         var items = body.GetProperty("input");
-        Assert.Equal("custom_tool_call", items[1].GetProperty("type").GetString());
-        Assert.Equal("*** Begin Patch", items[1].GetProperty("input").GetString());
-        Assert.False(items[1].TryGetProperty("id", out _));
+        Assert.Equal("Be brief.", items[0].GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal("custom_tool_call", items[2].GetProperty("type").GetString());
+        Assert.Equal("*** Begin Patch", items[2].GetProperty("input").GetString());
+        Assert.False(items[2].TryGetProperty("id", out _));
         Assert.Equal("grammar", body.GetProperty("tools")[0].GetProperty("format").GetProperty("type").GetString());
         Assert.True(body.GetProperty("tools")[1].GetProperty("strict").GetBoolean());
         Assert.Equal("json_object", body.GetProperty("text").GetProperty("format").GetProperty("type").GetString());
@@ -49,8 +51,10 @@ public sealed class ResponsesRequestMapperTests
 
         Assert.False(body.GetProperty("store").GetBoolean());
         Assert.True(body.GetProperty("stream").GetBoolean());
-        Assert.Equal(InstructionsBuilder.Fallback, body.GetProperty("instructions").GetString());
-        Assert.Equal("""[{"type":"message","role":"user","content":[{"type":"input_text","text":"Hi"}]}]""", body.GetProperty("input").GetRawText());
+        Assert.False(body.TryGetProperty("instructions", out _));
+        Assert.Equal(
+            $$"""[{"type":"message","role":"developer","content":[{"type":"input_text","text":"{{InstructionsBuilder.Fallback}}"}]},{"type":"message","role":"user","content":[{"type":"input_text","text":"Hi"}]}]""",
+            body.GetProperty("input").GetRawText());
     }
 
     [Fact]
@@ -60,8 +64,8 @@ public sealed class ResponsesRequestMapperTests
             {"model":"gpt-5.5","input":[{"role":"system","content":"Rules"},{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello","id":"msg_1"}]}
             """).GetProperty("input");
 
-        Assert.Equal("""{"role":"developer","content":[{"type":"input_text","text":"Rules"}],"type":"message"}""", input[0].GetRawText());
-        Assert.Equal("""{"role":"assistant","content":[{"type":"output_text","text":"Hello"}],"type":"message"}""", input[2].GetRawText());
+        Assert.Equal("""{"role":"developer","content":[{"type":"input_text","text":"Rules"}],"type":"message"}""", input[1].GetRawText());
+        Assert.Equal("""{"role":"assistant","content":[{"type":"output_text","text":"Hello"}],"type":"message"}""", input[3].GetRawText());
     }
 
     [Fact]
@@ -71,7 +75,7 @@ public sealed class ResponsesRequestMapperTests
             {"model":"gpt-5.5","input":[{"type":"reasoning","id":"rs_1","summary":[{"type":"summary_text","text":"Thinking"}],"encrypted_content":"gAAA"},{"role":"user","content":"Go on"}]}
             """), new ModelMappingOptions());
 
-        var reasoning = Assert.IsType<CodexReasoningItem>(mapped.Body.Input[0]);
+        var reasoning = Assert.IsType<CodexReasoningItem>(mapped.Body.Input[1]);
         Assert.Equal(("gAAA", "Thinking"), (reasoning.EncryptedContent, Assert.Single(reasoning.Summary).Text));
     }
 
@@ -91,6 +95,39 @@ public sealed class ResponsesRequestMapperTests
 
         Assert.Equal(("gpt-5.5", "xhigh", "detailed"), (mapped.Body.Model, mapped.Body.Reasoning?.Effort, mapped.Body.Reasoning?.Summary));
         Assert.Equal("gpt-5.5-xhigh", mapped.RequestedModel);
+    }
+
+    [Fact]
+    public void LiteModel_FunctionToolsGoInTheFunctionsNamespace_OtherToolsBesideIt()
+    {
+        var mapped = ResponsesRequestMapper.ToCodexRequest(Parse("""
+            {"model":"gpt-6.1-sol","input":"Hi","parallel_tool_calls":false,
+             "tools":[{"type":"function","name":"Bash","parameters":{"type":"object"},"strict":true},{"type":"custom","name":"apply_patch"}]}
+            """), new ModelMappingOptions(), BuiltInCatalog.Snapshot);
+        var body = JsonSerializer.SerializeToElement(mapped.Body, CodexJsonContext.Wire.CodexRequest);
+
+        Assert.True(mapped.Body.ResponsesLite);
+        Assert.False(body.TryGetProperty("tools", out _));
+        var declared = body.GetProperty("input")[0];
+        Assert.Equal(("additional_tools", "developer"), (declared.GetProperty("type").GetString(), declared.GetProperty("role").GetString()));
+        Assert.Equal(
+            """[{"type":"namespace","name":"functions","description":"","tools":[{"type":"function","name":"Bash","parameters":{"type":"object"},"strict":true}]},{"type":"custom","name":"apply_patch"}]""",
+            declared.GetProperty("tools").GetRawText());
+        Assert.Equal("""{"effort":"low","context":"all_turns"}""", body.GetProperty("reasoning").GetRawText());
+        Assert.Equal("low", body.GetProperty("text").GetProperty("verbosity").GetString());
+        Assert.False(body.GetProperty("parallel_tool_calls").GetBoolean());
+    }
+
+    [Fact]
+    public void ClassicModel_TheClientsEffortIsClamped_AndItsSummaryKept()
+    {
+        var mapped = ResponsesRequestMapper.ToCodexRequest(
+            Parse("""{"model":"gpt-5.5","input":"Hi","reasoning":{"effort":"max","summary":"concise"},"text":{"verbosity":"medium"}}"""),
+            new ModelMappingOptions(), BuiltInCatalog.Snapshot);
+
+        Assert.False(mapped.Body.ResponsesLite);
+        Assert.Equal(("xhigh", "concise", null), (mapped.Body.Reasoning?.Effort, mapped.Body.Reasoning?.Summary, mapped.Body.Reasoning?.Context));
+        Assert.Equal("medium", mapped.Body.Text?.Verbosity);
     }
 
     [Theory]
