@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -18,7 +19,8 @@ internal sealed class CodexClient(
     ICodexCredentials credentials,
     IEnumerable<IUpstreamHeadersObserver> headerObservers,
     IEnumerable<IRateLimitEventObserver> rateLimitObservers,
-    CodexClientState state)
+    CodexClientState state,
+    ArrayPool<byte> bodyBuffers)
 {
     private readonly Uri _responsesUri = new($"{options.CodexBaseUrl.AbsoluteUri.TrimEnd('/')}/codex/responses");
     private readonly IReadOnlyList<IRateLimitEventObserver> _rateLimitObservers = [.. rateLimitObservers];
@@ -48,7 +50,7 @@ internal sealed class CodexClient(
     public async Task<HttpResponseMessage> OpenStreamAsync(CodexRequest request, CancellationToken cancellationToken, UpstreamIdleWatch? idle = null)
     {
         var turn = BeginTurn(request);
-        var body = new OutgoingBody(request, turn, state.InstallationId);
+        using var body = new OutgoingBody(request, turn, state.InstallationId, bodyBuffers);
         var credential = await credentials.GetAsync(cancellationToken);
         var response = await SendAsync(body, credential, idle, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
@@ -99,8 +101,7 @@ internal sealed class CodexClient(
     private async Task<HttpResponseMessage> SendOnceAsync(
         OutgoingBody body, bool compress, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
     {
-        var payload = compress ? body.Compressed : new ArraySegment<byte>(body.Json);
-        var content = new ByteArrayContent(payload.Array!, payload.Offset, payload.Count);
+        var content = body.Content(compress);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (compress)
         {
@@ -221,35 +222,5 @@ internal sealed class CodexClient(
         {
             idle?.Pause();
         }
-    }
-
-    /// <summary>One request's body, serialised once with its turn's <c>client_metadata</c>: a 401 retry or an
-    /// uncompressed resend sends the same bytes. Compressed on first use.</summary>
-    private sealed class OutgoingBody
-    {
-        private ArraySegment<byte>? _compressed;
-
-        public OutgoingBody(CodexRequest request, CodexTurn turn, string installationId)
-        {
-            Turn = turn;
-            Model = request.Model;
-            ResponsesLite = request.ResponsesLite;
-            TurnMetadata = CodexTurnHeaders.TurnMetadata(turn, installationId, request.Model, request.Reasoning?.Effort);
-            var withMetadata = request with { ClientMetadata = CodexTurnHeaders.ClientMetadata(turn, installationId, TurnMetadata) };
-            Json = JsonSerializer.SerializeToUtf8Bytes(withMetadata, CodexJsonContext.Wire.CodexRequest);
-        }
-
-        public CodexTurn Turn { get; }
-
-        public string Model { get; }
-
-        /// <summary>The body is in the Responses-lite shape, which the backend accepts only with its header.</summary>
-        public bool ResponsesLite { get; }
-
-        public string TurnMetadata { get; }
-
-        public byte[] Json { get; }
-
-        public ArraySegment<byte> Compressed => _compressed ??= RequestBodyCompression.Compress(Json);
     }
 }

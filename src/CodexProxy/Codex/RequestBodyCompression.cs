@@ -30,11 +30,21 @@ internal sealed class RequestBodyCompression(ILogger logger)
     /// <summary>The compressed body: the first <c>Count</c> bytes of a buffer sized for the worst case.</summary>
     public static ArraySegment<byte> Compress(ReadOnlySpan<byte> body)
     {
+        var buffer = new byte[MaxCompressedLength(body.Length)];
+        return new ArraySegment<byte>(buffer, 0, Compress(body, buffer));
+    }
+
+    /// <summary>How large a destination <see cref="Compress(ReadOnlySpan{byte}, Span{byte})"/> may need.</summary>
+    public static int MaxCompressedLength(int bodyLength) => Compressor.GetCompressBound(bodyLength);
+
+    /// <summary>Compresses into <paramref name="destination"/> (at least <see cref="MaxCompressedLength"/> bytes, e.g.
+    /// a rented array) and returns the compressed length.</summary>
+    public static int Compress(ReadOnlySpan<byte> body, Span<byte> destination)
+    {
         var compressor = Pool.TryDequeue(out var pooled) ? pooled : new Compressor(Level);
         try
         {
-            var buffer = new byte[Compressor.GetCompressBound(body.Length)];
-            return new ArraySegment<byte>(buffer, 0, compressor.Wrap(body, buffer));
+            return compressor.Wrap(body, destination);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using CodexProxy.Anthropic;
 using CodexProxy.Auth;
@@ -51,6 +52,7 @@ internal static class ProxyApp
         builder.Services.AddSingleton<IRateLimitEventObserver>(services => services.GetRequiredService<AuthComponents>().Usage);
         builder.Services.AddSingleton<CodexClientState>();
         builder.Services.AddSingleton(CodexClient.CreateHttpClient());
+        builder.Services.AddSingleton(ArrayPool<byte>.Shared);
         builder.Services.AddSingleton<CodexClient>();
         builder.Services.AddSingleton(UpstreamRetryPolicy.Default);
         builder.Services.AddSingleton<CodexUpstream>();

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using CodexProxy.Codex;
+using CodexProxy.Codex.Wire;
+using CodexProxy.Tests.Fakes;
+using Xunit;
+
+namespace CodexProxy.Tests.Codex;
+
+/// <summary>The upstream body in pooled buffers: the same bytes the serializer's own array would hold, and every
+/// array back in the pool once the body is disposed. End to end, <see cref="OutgoingBodyPoolingTests"/>.</summary>
+public sealed class OutgoingBodyTests
+{
+    private static readonly CodexTurn Turn = new("thread-1", "turn-1", DateTimeOffset.UnixEpoch, TurnState: null);
+
+    [Fact]
+    public void Json_IsByteForByteWhatSerializeToUtf8BytesWrites_AndCompressedDecodesToIt()
+    {
+        // Large enough to grow the pooled buffer; non-ASCII and HTML-sensitive characters check the relaxed encoder.
+        var history = string.Concat(Enumerable.Range(0, 5_000).Select(i => $"{i}\t<a href='x'>&amp; 한국어 \"quoted\"</a>\n"));
+        var request = new CodexRequest { Model = "gpt-5.5", Input = [new CodexMessageItem("user", [new CodexInputText(history)])] };
+        var pool = new CountingArrayPool();
+
+        using (var body = new OutgoingBody(request, Turn, "install-1", pool))
+        {
+            var expected = JsonSerializer.SerializeToUtf8Bytes(
+                request with { ClientMetadata = CodexTurnHeaders.ClientMetadata(Turn, "install-1", body.TurnMetadata) },
+                CodexJsonContext.Wire.CodexRequest);
+            Assert.Equal(expected, body.Json.ToArray());
+            using var decompressor = new ZstdSharp.Decompressor();
+            Assert.Equal(expected, decompressor.Unwrap(body.Compressed.Span).ToArray());
+            Assert.True(body.Compressed.Length < body.Json.Length / 2);
+        }
+
+        Assert.True(pool.Rented >= 3, "JSON (grown) and compressed buffers came from the pool");
+        Assert.Equal((0, 0), (pool.Outstanding, pool.ForeignReturns));
+    }
+
+    [Fact]
+    public async Task Content_SendsThePooledBytesWithTheirLength()
+    {
+        var pool = new CountingArrayPool();
+        using var body = new OutgoingBody(new CodexRequest { Model = "gpt-5.5", Input = [] }, Turn, "install-1", pool);
+
+        using var content = body.Content(compressed: false);
+
+        Assert.Equal(body.Json.Length, content.Headers.ContentLength);
+        Assert.Equal(body.Json.ToArray(), await content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+    }
+}
