@@ -5,6 +5,7 @@
 # Prints one table. Linux only (reads /proc/<pid>/stat and /proc/<pid>/status of the proxy).
 #   PROXY_BIN=path/to/native/chatgpt-codex-proxy bench/run.sh   measure an AOT binary instead of the JIT build
 #   LEVELS="1 16" REQUESTS_PER_WORKER=20 DURATION_S=10 bench/run.sh
+#   NO_BUILD=1 bench/run.sh                                       reuse the last build (e.g. when comparing settings)
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -26,11 +27,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "Building (Release)..." >&2
-for project in bench/FakeUpstream bench/LoadTool src/CodexProxy; do
-  name="$(basename "$project")"
-  dotnet build "$project" -c Release -o "$out/$name" --nologo -v quiet >/dev/null
-done
+if [ -z "${NO_BUILD:-}" ]; then
+  echo "Building (Release)..." >&2
+  for project in bench/FakeUpstream bench/LoadTool src/CodexProxy; do
+    name="$(basename "$project")"
+    dotnet build "$project" -c Release -o "$out/$name" --nologo -v quiet >/dev/null
+  done
+fi
 load="$out/LoadTool/LoadTool"
 proxy_cmd=("${PROXY_BIN:-$out/CodexProxy/chatgpt-codex-proxy}")
 

@@ -42,6 +42,12 @@ internal static class RequestStageTimings
             var serialized = JsonSerializer.SerializeToUtf8Bytes(mapped.Body, CodexJsonContext.Wire.CodexRequest);
             await MeasureAsync(body.Length, "zstd level 1 (RequestBodyCompression)", () =>
                 Task.FromResult<object>(CodexProxy.Codex.RequestBodyCompression.Compress(serialized)));
+            var turn = new CodexProxy.Codex.CodexTurn("bench-thread", "bench-turn", DateTimeOffset.UnixEpoch, TurnState: null);
+            await MeasureAsync(body.Length, "serialise + zstd, pooled (OutgoingBody)", () =>
+            {
+                using var outgoing = new CodexProxy.Codex.OutgoingBody(mapped.Body, turn, "bench-install", System.Buffers.ArrayPool<byte>.Shared);
+                return Task.FromResult<object>(outgoing.Compressed.Length);
+            });
             await MeasureAsync(body.Length, "token count (TokenCalibration.Record)", () =>
                 Task.FromResult<object>(CodexProxy.Translation.Tokens.TokenCounter.Count(mapped.Body)));
             await MeasureAsync(body.Length, "all three", async () =>
