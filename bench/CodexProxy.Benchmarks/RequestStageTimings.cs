@@ -21,9 +21,11 @@ internal static class RequestStageTimings
 
     private static readonly RequestContext Context = new("6f1c2a9e-bench", new ModelMappingOptions());
 
+    private static readonly LargeObjectAllocations Loh = new();
+
     public static async Task RunAsync(IEnumerable<int> kilobytes)
     {
-        Console.WriteLine("body KB | stage | median wall ms | mean process CPU-ms | allocated KB | gen0/gen1/gen2 over 40 runs");
+        Console.WriteLine("body KB | stage | median wall ms | mean process CPU-ms | allocated KB | gen0/gen1/gen2 over 40 runs | LOH KB per run (types)");
         foreach (var kb in kilobytes)
         {
             var body = ClaudeCodeBody.Create(kb, images: false);
@@ -80,6 +82,7 @@ internal static class RequestStageTimings
             await run();
         }
 
+        Loh.Reset();
         var times = new List<double>();
         var cpu = new List<double>();
         using var process = Process.GetCurrentProcess();
@@ -102,7 +105,7 @@ internal static class RequestStageTimings
         cpu.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{bodyBytes / 1024,7} | {stage,-40} | {times[times.Count / 2],9:0.00} | {cpu.Average(),10:0.0} | {allocated / Runs / 1024,12:0} | "
-            + $"{GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}"));
+            + $"{GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3} | {Loh.Describe(Runs)}"));
     }
 
     private sealed class ChunkedStream(byte[] data, int chunk) : MemoryStream(data, writable: false)
