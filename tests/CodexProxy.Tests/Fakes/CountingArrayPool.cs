@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 
 namespace CodexProxy.Tests.Fakes;
 
@@ -48,14 +47,5 @@ internal sealed class CountingArrayPool : ArrayPool<byte>
         }
 
         return Outstanding;
-    }
-
-    private sealed class ReferenceEqualityComparer : IEqualityComparer<byte[]>
-    {
-        public static readonly ReferenceEqualityComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => ReferenceEquals(x, y);
-
-        public int GetHashCode(byte[] obj) => RuntimeHelpers.GetHashCode(obj);
     }
 }
