@@ -58,7 +58,7 @@ internal static class UsageHistoryReader
 
             using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT codex_model, account, at_ms,
+                SELECT codex_model, account, at_ms, requested_model,
                        (SELECT count(*) FROM requests WHERE session = $session),
                        (SELECT coalesce(sum(input_tokens), 0) FROM requests WHERE session = $session),
                        (SELECT coalesce(sum(cached_tokens), 0) FROM requests WHERE session = $session),
@@ -73,9 +73,10 @@ internal static class UsageHistoryReader
                 return null;
             }
 
-            var totals = new UsageTotals(session, reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7));
+            var totals = new UsageTotals(session, reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
             return new SessionUsage(
-                reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), totals);
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), totals);
         }
         catch (SqliteException)
         {

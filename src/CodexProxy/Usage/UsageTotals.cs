@@ -16,5 +16,6 @@ internal enum UsageGrouping
     Session,
 }
 
-/// <summary>The last request of one session: the Codex model and account it went to, and the session's totals.</summary>
-internal sealed record SessionUsage(string? CodexModel, string Account, DateTimeOffset LastAt, UsageTotals Totals);
+/// <summary>The last request of one session: the model asked for, the Codex model and account it went to, and the
+/// session's totals.</summary>
+internal sealed record SessionUsage(string? RequestedModel, string? CodexModel, string Account, DateTimeOffset LastAt, UsageTotals Totals);
