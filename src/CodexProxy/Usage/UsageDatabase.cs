@@ -47,6 +47,9 @@ internal static class UsageDatabase
     /// <summary>True for "another connection holds the database": worth a later retry, not a reset.</summary>
     public static bool IsBusy(SqliteException e) => e.SqliteErrorCode is SqliteBusy or SqliteLocked;
 
+    /// <summary>SQLite cannot be used at all: its native library (shipped beside the binary) is missing or unloadable.</summary>
+    public static bool IsUnavailable(Exception e) => e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException;
+
     /// <summary>True for a file that is not (or no longer) a readable database.</summary>
     public static bool IsCorrupt(SqliteException e) => e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase;
 

@@ -78,7 +78,7 @@ internal static class UsageHistoryReader
                 reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), totals);
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is SqliteException || UsageDatabase.IsUnavailable(e))
         {
             return null;
         }
@@ -106,7 +106,7 @@ internal static class UsageHistoryReader
                     reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
             }
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is SqliteException || UsageDatabase.IsUnavailable(e))
         {
             // A locked or unreadable history reads as none; the server logs and repairs it.
         }

@@ -165,7 +165,7 @@ internal sealed class UsageHistoryWriter : IHostedService, IAsyncDisposable
             {
                 ReplaceCorrupt(e);
             }
-            catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException || UsageDatabase.IsUnavailable(e))
             {
                 Fail(e);
                 return false;
