@@ -149,7 +149,9 @@ internal static class UsageDatabase
             {
                 using var created = new FileStream(path, new FileStreamOptions
                 {
-                    Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile.OwnerReadWrite,
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = OwnerOnlyFile.OwnerReadWrite,
                 });
             }
             catch (IOException) when (File.Exists(path))

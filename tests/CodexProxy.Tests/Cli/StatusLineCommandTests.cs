@@ -102,7 +102,10 @@ public sealed class StatusLineCommandTests : IDisposable
         {
             var start = new ProcessStartInfo("dotnet")
             {
-                RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
             };
             start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "chatgpt-codex-proxy.dll"));
             start.ArgumentList.Add(StatusLineCommand.Name);
