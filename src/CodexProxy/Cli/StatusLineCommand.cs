@@ -50,7 +50,7 @@ internal static class StatusLineCommand
         {
             var options = ProxyOptions.FromVariables(environment);
             var (session, model) = ReadInput(input);
-            var history = session is null ? null : UsageHistoryReader.Session(UsageDatabase.PathIn(options.Home), session);
+            var history = session is null ? null : UsageHistoryReader.Session(UsageDatabase.PathIn(options.Home), session, model);
             var account = history?.Account ?? UsageRecord.DefaultAccount;
             var windows = new UsageWindowsStore(UsageFile(options.Home, account), time, NullLogger.Instance).TryRead();
             return Compose(CodexModel(model, history, options), account, windows, history, time.GetUtcNow());

@@ -85,7 +85,7 @@ internal static class UsageDatabase
             return null;
         }
 
-        var connection = new SqliteConnection(ConnectionString(path, SqliteOpenMode.ReadOnly, TimeSpan.FromSeconds(2)));
+        var connection = new SqliteConnection(ConnectionString(path, SqliteOpenMode.ReadOnly, TimeSpan.FromSeconds(1)));
         connection.Open();
         return connection;
     }

@@ -44,8 +44,10 @@ internal static class UsageHistoryReader
         return rows.Count > 0 ? rows[0] : new UsageTotals("total", 0, 0, 0, 0, 0);
     }
 
-    /// <summary>The session's last request and totals; null when the history has none of it.</summary>
-    public static SessionUsage? Session(string path, string session)
+    /// <summary>The session's last request and totals; null when the history has none of it. With
+    /// <paramref name="requestedModel"/>, the last request for that model when there is one (Claude Code's background
+    /// requests for its small model share the session).</summary>
+    public static SessionUsage? Session(string path, string session, string? requestedModel = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         try
@@ -64,9 +66,11 @@ internal static class UsageHistoryReader
                        (SELECT coalesce(sum(cached_tokens), 0) FROM requests WHERE session = $session),
                        (SELECT coalesce(sum(output_tokens), 0) FROM requests WHERE session = $session),
                        (SELECT coalesce(sum(reasoning_tokens), 0) FROM requests WHERE session = $session)
-                FROM requests WHERE session = $session ORDER BY at_ms DESC, id DESC LIMIT 1
+                FROM requests WHERE session = $session
+                ORDER BY ($model IS NOT NULL AND requested_model IS $model) DESC, at_ms DESC, id DESC LIMIT 1
                 """;
             command.Parameters.AddWithValue("$session", session);
+            command.Parameters.AddWithValue("$model", (object?)requestedModel ?? DBNull.Value);
             using var reader = command.ExecuteReader();
             if (!reader.Read())
             {

@@ -67,6 +67,17 @@ public sealed class StatusLineCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BackgroundRequestsForTheSmallModel_DoNotHideWhatTheSessionsModelWentTo()
+    {
+        // The server mapped Sonnet to gpt-5.5 (an override); Claude Code's title request went to the small model last.
+        await SeedAsync(
+            Row(Now.AddMinutes(-2), Session, "gpt-5.5", input: 100, cached: 0),
+            Row(Now.AddMinutes(-1), Session, "gpt-6-luna", input: 100, cached: 100) with { RequestedModel = "claude-haiku-5-5" });
+
+        Assert.Equal("gpt-5.5 · cache 50%", Render(SampleInput));
+    }
+
+    [Fact]
     public void WindowWhoseResetHasPassed_IsShownAsReset()
     {
         WriteUsage(_home.FullName, weeklyPercent: 13, fiveHourPercent: 100, fiveHourResetsAt: Now.AddMinutes(-3));
@@ -97,7 +108,8 @@ public sealed class StatusLineCommandTests : IDisposable
     public async Task BuiltCli_ReadsStdin_PrintsOneLine_AndExitsZero()
     {
         var ct = TestContext.Current.CancellationToken;
-        WriteUsage(_home.FullName, weeklyPercent: 13, fiveHourPercent: 42);
+        // The built CLI reads the real clock.
+        WriteUsage(_home.FullName, weeklyPercent: 13, fiveHourPercent: 42, now: DateTimeOffset.UtcNow);
         foreach (var input in new[] { SampleInput, "garbage" })
         {
             var start = new ProcessStartInfo("dotnet")
@@ -130,15 +142,16 @@ public sealed class StatusLineCommandTests : IDisposable
         await writer.StartAsync(TestContext.Current.CancellationToken);
         foreach (var row in rows)
         {
-            writer.TryRecord(row with { RequestedModel = "claude-sonnet-5-5" });
+            writer.TryRecord(row);
         }
     }
 
-    private static void WriteUsage(string directory, double weeklyPercent, double fiveHourPercent, DateTimeOffset? fiveHourResetsAt = null)
+    private static void WriteUsage(
+        string directory, double weeklyPercent, double fiveHourPercent, DateTimeOffset? fiveHourResetsAt = null, DateTimeOffset? now = null)
     {
         Directory.CreateDirectory(directory);
-        var fiveHourReset = (fiveHourResetsAt ?? Now.AddMinutes(125)).ToString("O");
-        var weeklyReset = Now.AddHours(76).ToString("O");
+        var fiveHourReset = (fiveHourResetsAt ?? (now ?? Now).AddMinutes(125)).ToString("O");
+        var weeklyReset = (now ?? Now).AddHours(76).ToString("O");
         File.WriteAllText(Path.Combine(directory, "usage.json"), $$$"""
             {"observed_at":"{{{Now:O}}}","plan_type":"plus",
              "primary":{"used_percent":{{{weeklyPercent}}},"window_minutes":10080,"resets_at":"{{{weeklyReset}}}"},
