@@ -15,11 +15,12 @@ internal static class UsageCommand
 
     public static Command Create()
     {
-        var by = new Option<UsageGrouping>("--by")
+        var by = new Option<string>("--by")
         {
             Description = "Group by day, model, account or session.",
-            DefaultValueFactory = _ => UsageGrouping.Day,
+            DefaultValueFactory = _ => "day",
         };
+        by.AcceptOnlyFromAmong([.. Enum.GetNames<UsageGrouping>().Select(name => name.ToLowerInvariant())]);
         var days = new Option<int>("--days")
         {
             Description = "How many calendar days back, today included.",
@@ -44,7 +45,7 @@ internal static class UsageCommand
                 return CliOptions.ConfigurationError;
             }
 
-            return Run(UsageDatabase.PathIn(options.Home), parse.GetValue(by), parse.GetValue(days), parse.GetValue(json), AnsiConsole.Console, TimeProvider.System);
+            return Run(UsageDatabase.PathIn(options.Home), Enum.Parse<UsageGrouping>(parse.GetValue(by)!, ignoreCase: true), parse.GetValue(days), parse.GetValue(json), AnsiConsole.Console, TimeProvider.System);
         });
         return command;
     }

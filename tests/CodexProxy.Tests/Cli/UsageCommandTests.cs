@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CodexProxy.Cli;
+using CodexProxy.Tests.Auth;
 using CodexProxy.Tests.Fakes;
 using CodexProxy.Usage;
 using Microsoft.Data.Sqlite;
@@ -84,6 +85,23 @@ public sealed class UsageCommandTests : IDisposable
         Assert.False(File.Exists(DatabasePath), "reading must not create the history");
     }
 
+    [Fact]
+    public async Task Status_ShowsTodaysTotalsFromTheHistory()
+    {
+        await using var env = await AuthTestEnvironment.CreateAsync(_time);
+        env.SeedLogin(TimeSpan.FromHours(2));
+        var (console, output) = CliTestSupport.PlainConsole();
+        Assert.Equal(0, StatusCommand.Run(env.CreateComponents(), console));
+        Assert.Contains("Today through the proxy │ no requests yet", output.ToString(), StringComparison.Ordinal);
+
+        await SeedAsync(UsageDatabase.PathIn(env.Home));
+        (console, output) = CliTestSupport.PlainConsole();
+        Assert.Equal(0, StatusCommand.Run(env.CreateComponents(), console));
+
+        // Today (local): the two session-a rows and the 23:30 UTC row of the 5th.
+        Assert.Contains("Today through the proxy │ 3 requests, 3500 input tokens (74% cached), 170 output", output.ToString(), StringComparison.Ordinal);
+    }
+
     private string Run(UsageGrouping grouping, int days, bool json)
     {
         var (console, output) = CliTestSupport.PlainConsole();
@@ -91,9 +109,9 @@ public sealed class UsageCommandTests : IDisposable
         return output.ToString();
     }
 
-    private async Task SeedAsync()
+    private async Task SeedAsync(string? path = null)
     {
-        await using var writer = new UsageHistoryWriter(DatabasePath, _time, NullLogger<UsageHistoryWriter>.Instance);
+        await using var writer = new UsageHistoryWriter(path ?? DatabasePath, _time, NullLogger<UsageHistoryWriter>.Instance);
         await writer.StartAsync(TestContext.Current.CancellationToken);
         writer.TryRecord(Row(Now.AddHours(-2), "session-a", "gpt-6.1-sol", input: 1000, cached: 800, output: 50, reasoning: 10));
         writer.TryRecord(Row(Now.AddHours(-1), "session-a", "gpt-6.1-sol", input: 2000, cached: 1800, output: 100, reasoning: 20));
