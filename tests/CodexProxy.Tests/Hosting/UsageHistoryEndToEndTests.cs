@@ -19,7 +19,7 @@ public sealed class UsageHistoryEndToEndTests
     private const string Session = "5f0c1b7e-1d2a-4c3b-9e8f-a1b2c3d4e5f6";
 
     [Fact]
-    public async Task AnthropicAndOpenAIRequests_AreRecordedWithTheBackendsTokens()
+    public async Task AnthropicAndBothOpenAIApis_AreRecordedWithTheBackendsTokensAndSessions()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var upstream = await FakeCodexUpstream.StartAsync(ct);
@@ -37,9 +37,17 @@ public sealed class UsageHistoryEndToEndTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        await WaitForRowsAsync(path, 3, ct);
+        using (var responses = new HttpRequestMessage(HttpMethod.Post, "/v1/responses"))
+        {
+            responses.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "anything");
+            responses.Content = new StringContent("""{"model":"gpt-5.5","input":"hi","prompt_cache_key":"codex-thread-42"}""", Encoding.UTF8, "application/json");
+            using var response = await proxy.Client.SendAsync(responses, ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await WaitForRowsAsync(path, 4, ct);
         var rows = ReadRows(path);
-        Assert.Equal(3, rows.Count);
+        Assert.Equal(4, rows.Count);
         Assert.All(rows, row =>
         {
             // reasoning-text-tool.sse's usage: 18,234 input (16,128 cached), 212 output (96 reasoning).
@@ -47,9 +55,9 @@ public sealed class UsageHistoryEndToEndTests
             Assert.Equal(("default", "ok"), (row.Account, row.Outcome));
             Assert.True(row.DurationMs >= 0);
         });
-        Assert.Equal(["anthropic", "anthropic", "chat.completions"], rows.Select(r => r.Api));
-        Assert.Equal([Session, Session], rows.Take(2).Select(r => r.Session));
-        Assert.Equal(["claude-sonnet-4-5", "claude-sonnet-4-5", "gpt-5.5"], rows.Select(r => r.RequestedModel));
+        Assert.Equal(["anthropic", "anthropic", "chat.completions", "responses"], rows.Select(r => r.Api));
+        Assert.Equal([Session, Session, null, "codex-thread-42"], rows.Select(r => r.Session));
+        Assert.Equal(["claude-sonnet-4-5", "claude-sonnet-4-5", "gpt-5.5", "gpt-5.5"], rows.Select(r => r.RequestedModel));
         Assert.Equal("gpt-5.5", rows[2].CodexModel);
         var sent = upstream.Requests.Select(r => r.Json!.Value.GetProperty("model").GetString()).ToList();
         Assert.Equal(sent, rows.Select(r => r.CodexModel));
