@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI smoke test of the Native AOT binary: publish it (0 warnings), start it against the benchmark fake upstream,
-# check /health (and the cold start time to its first 200), then one streamed /v1/messages request.
+# check /health (and the cold start time to its first 200), then one streamed /v1/messages request, which the usage
+# history must record, and one status line.
 # Prints "N passed, M failed". Loopback only.
 set -euo pipefail
 
@@ -58,6 +59,16 @@ curl -sS -N --max-time 20 "http://127.0.0.1:$port/v1/messages" \
 check "streamed request: message_start" grep -q '^event: message_start' "$work/stream.sse"
 check "streamed request: 5 text deltas" test "$(grep -c '"type":"text_delta"' "$work/stream.sse")" = 5
 check "streamed request: message_stop" grep -q '^event: message_stop' "$work/stream.sse"
+
+# The usage history (SQLite, native library beside the binary) recorded the request.
+history_rows() {
+  "$binary" usage --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"]["requests"])' 2>/dev/null || echo 0
+}
+for _ in $(seq 100); do [ "$(CHATGPT_CODEX_PROXY_HOME="$home" history_rows)" = 1 ] && break; sleep 0.05; done
+check "usage history: the request is recorded" test "$(CHATGPT_CODEX_PROXY_HOME="$home" history_rows)" = 1
+statusline="$(printf '{"session_id":"smoke","model":{"id":"claude-sonnet-5-5"}}' | CHATGPT_CODEX_PROXY_HOME="$home" "$binary" statusline)"
+echo "statusline: $statusline"
+check "statusline prints one line" test -n "$statusline"
 if [ "$failed" != 0 ]; then
   echo "--- stream" >&2; cat "$work/stream.sse" "$work/stream.err" >&2
   echo "--- proxy output" >&2; cat "$work/proxy.out" >&2

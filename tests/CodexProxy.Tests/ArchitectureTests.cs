@@ -19,7 +19,7 @@ public sealed class ArchitectureTests
     private const string Edge = @"^CodexProxy(\.Hosting|\.Cli)?(\..*)?$";
 
     // Core: what the proxy does, without knowing who asked.
-    private const string Core = @"^CodexProxy\.(Translation|Auth|Codex(?!\.Wire))(\..*)?$";
+    private const string Core = @"^CodexProxy\.(Translation|Auth|Usage|Codex(?!\.Wire))(\..*)?$";
 
     // Bottom: the shapes on the two wires, configuration and plumbing every layer may use.
     private const string Bottom = @"^CodexProxy\.(Anthropic|OpenAI|Codex\.Wire|Configuration|Diagnostics|Formatting|IO|Logging)(\..*)?$";

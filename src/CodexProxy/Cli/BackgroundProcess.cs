@@ -73,7 +73,7 @@ internal static class BackgroundProcess
     }
 
     /// <summary>How to run this executable again: the native/apphost binary, or <c>dotnet app.dll</c>.</summary>
-    private static string[] SelfCommand()
+    public static string[] SelfCommand()
     {
         var processPath = Environment.ProcessPath ?? throw new InvalidOperationException("The executable's path is unknown.");
         var name = Path.GetFileNameWithoutExtension(processPath);

@@ -53,7 +53,8 @@ internal sealed class ClaudeLauncher(
             await status.WriteLineAsync("Your shell's ANTHROPIC_API_KEY is not passed to Claude Code: the proxy answers with your ChatGPT login.");
         }
 
-        return RunClaude(claude, arguments, variables);
+        var statusLine = ClaudeStatusLine.Arguments(arguments, environment, Environment.CurrentDirectory, BackgroundProcess.SelfCommand());
+        return RunClaude(claude, [.. statusLine, .. arguments], variables);
     }
 
     /// <summary>True when this user's proxy answers on the port, after starting one when the port is free.</summary>

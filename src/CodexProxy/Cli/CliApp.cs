@@ -16,6 +16,8 @@ internal static class CliApp
         root.Subcommands.Add(StopCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(UsageCommand.Create());
+        root.Subcommands.Add(StatusLineCommand.Create());
         return root;
     }
 }

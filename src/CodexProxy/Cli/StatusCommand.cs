@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CodexProxy.Auth;
 using CodexProxy.Configuration;
+using CodexProxy.Usage;
 using Spectre.Console;
 
 namespace CodexProxy.Cli;
@@ -70,6 +71,7 @@ internal static class StatusCommand
         table.AddRow("Last refresh", Markup.Escape(CliFormat.Instant(tokens.LastRefresh, auth.Time)));
         table.AddRow("Login source", Markup.Escape(tokens.IsFromCodexCli ? $"Codex CLI ({auth.CodexCli.Path})" : "this proxy"));
         AddUsage(table, auth);
+        table.AddRow("Today through the proxy", Markup.Escape(Today(auth)));
         console.Write(table);
         return 0;
     }
@@ -104,6 +106,16 @@ internal static class StatusCommand
         }
 
         table.AddRow("Usage seen", Markup.Escape(CliFormat.Instant(usage.ObservedAt, auth.Time)));
+    }
+
+    /// <summary>Today's totals from the usage history (<c>usage</c> has the detail).</summary>
+    private static string Today(AuthComponents auth)
+    {
+        var today = UsageHistoryReader.Total(UsageDatabase.PathIn(auth.Options.Home), UsageReport.LocalMidnight(auth.Time));
+        return today.Requests == 0
+            ? "no requests yet"
+            : $"{today.Requests.ToString("N0", CultureInfo.InvariantCulture)} requests, {UsageReport.Tokens(today.Input)} input tokens "
+                + $"({UsageReport.Percent(today.CacheHitRatio)} cached), {UsageReport.Tokens(today.Output)} output";
     }
 
     private static string Describe(UsageWindow window, TimeProvider time) =>

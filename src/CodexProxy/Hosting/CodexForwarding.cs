@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
+using CodexProxy.Translation.Request;
 using CodexProxy.Translation.Response;
 
 namespace CodexProxy.Hosting;
@@ -25,6 +26,7 @@ internal static class CodexForwarding
         var entry = Entry(http);
         entry.RequestedModel = requestedModel;
         entry.CodexModel = body.Model;
+        entry.Session = body.PromptCacheKey is { Length: > 0 } cacheKey ? SessionKey.SessionOf(cacheKey) : null;
         ProxyLog.Forwarding(logger, requestedModel, body.Model, stream);
         if (logger.IsEnabled(LogLevel.Trace))
         {
@@ -45,6 +47,7 @@ internal static class CodexForwarding
             if (codexEvent.Type is "response.completed" or "response.incomplete" && codexEvent.Response?.Usage is { } usage)
             {
                 entry.Usage = UsageMapper.ToAnthropic(usage);
+                entry.CodexUsage = usage;
             }
 
             yield return codexEvent;

@@ -10,6 +10,7 @@ using CodexProxy.Logging;
 using CodexProxy.Translation;
 using CodexProxy.Translation.Request;
 using CodexProxy.Translation.Tokens;
+using CodexProxy.Usage;
 
 namespace CodexProxy.Hosting;
 
@@ -59,6 +60,9 @@ internal static class ProxyApp
         builder.Services.AddSingleton<TokenCalibration>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<IUpstreamHeadersObserver>(services => services.GetRequiredService<ModelCatalog>());
+        builder.Services.AddSingleton(services => new UsageHistoryWriter(UsageDatabase.PathIn(options.Home),
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<UsageHistoryWriter>>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<UsageHistoryWriter>());
 
         configure?.Invoke(builder);
 

@@ -1,4 +1,5 @@
 using CodexProxy.Anthropic;
+using CodexProxy.Codex.Wire;
 
 namespace CodexProxy.Hosting;
 
@@ -11,10 +12,18 @@ internal sealed class RequestLogEntry(string requestId)
 
     public string? CodexModel { get; set; }
 
+    public string? Account { get; set; }
+
     public long? FirstByteTimestamp { get; set; }
 
     public AnthropicUsage? Usage { get; set; }
 
     /// <summary>The error type of a failure reported inside a started stream (the status is 200 then).</summary>
     public string? StreamError { get; set; }
+
+    /// <summary>The client's session (Claude Code's session id), for the usage history.</summary>
+    public string? Session { get; set; }
+
+    /// <summary>The backend's own counts (cached and reasoning tokens included), for the usage history.</summary>
+    public CodexUsage? CodexUsage { get; set; }
 }

@@ -1,11 +1,14 @@
 using CodexProxy.Diagnostics;
+using CodexProxy.Usage;
 
 namespace CodexProxy.Hosting;
 
 /// <summary>Gives each request an id (the <c>request-id</c> header, as Anthropic sends) and logs one line when it ends:
-/// models, status, time to first byte, duration and tokens. Never headers or bodies.</summary>
+/// models, status, time to first byte, duration and tokens. Never headers or bodies. A request that went upstream is
+/// also queued for the usage history here, where its final status, a failure inside its stream, a client that left and
+/// its whole duration are all known, whichever endpoint served it.</summary>
 internal sealed class RequestLogMiddleware(
-    RequestDelegate next, TimeProvider time, ActivityGauges gauges, ILogger<RequestLogMiddleware> logger)
+    RequestDelegate next, TimeProvider time, ActivityGauges gauges, UsageHistoryWriter history, ILogger<RequestLogMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -41,5 +44,9 @@ internal sealed class RequestLogMiddleware(
         var (input, output, cacheRead) = (usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0, usage?.CacheReadInputTokens ?? 0);
         ProxyLog.RequestCompleted(logger, entry.RequestId, http.Request.Method, path, entry.RequestedModel ?? "-",
             entry.CodexModel ?? "-", status, entry.StreamError ?? "-", firstByteMs, durationMs, input, output, cacheRead);
+        if (entry.CodexModel is not null)
+        {
+            history.TryRecord(UsageHistoryEntry.From(entry, path, status, durationMs, time.GetUtcNow()));
+        }
     }
 }
