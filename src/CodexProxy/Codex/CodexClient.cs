@@ -15,7 +15,7 @@ namespace CodexProxy.Codex;
 internal sealed class CodexClient(
     HttpClient http,
     ProxyOptions options,
-    ICodexCredentials credentials,
+    AccountPool accounts,
     IEnumerable<IUpstreamHeadersObserver> headerObservers,
     IEnumerable<IRateLimitEventObserver> rateLimitObservers,
     CodexClientState state)
@@ -38,23 +38,27 @@ internal sealed class CodexClient(
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    /// <summary>The events of an open response body; <c>codex.rate_limits</c> events go to the rate-limit observers.</summary>
-    public IAsyncEnumerable<CodexStreamEvent> ReadEventsAsync(Stream body, CancellationToken cancellationToken) =>
-        CodexEventReader.ReadAsync(body, cancellationToken, _rateLimitObservers);
+    /// <summary>The events of an open response body; <c>codex.rate_limits</c> events go to the rate-limit observers
+    /// and to the usage windows of the account that answered (the default one unless named).</summary>
+    public IAsyncEnumerable<CodexStreamEvent> ReadEventsAsync(Stream body, CancellationToken cancellationToken, CodexAccount? account = null) =>
+        CodexEventReader.ReadAsync(body, cancellationToken, [.. _rateLimitObservers, (account ?? accounts.Default).Usage]);
 
     /// <summary>Sends the request and returns the response once its headers arrive. On a 401 the credentials are
     /// recovered (refresh) once and the request is sent again. With <paramref name="idle"/>, waiting longer than its
-    /// timeout for headers (or an error body) throws <see cref="UpstreamTimeoutException"/>.</summary>
-    public async Task<HttpResponseMessage> OpenStreamAsync(CodexRequest request, CancellationToken cancellationToken, UpstreamIdleWatch? idle = null)
+    /// timeout for headers (or an error body) throws <see cref="UpstreamTimeoutException"/>. Sent with
+    /// <paramref name="account"/>'s login (the default account's when null), whose usage windows learn the answer's.</summary>
+    public async Task<HttpResponseMessage> OpenStreamAsync(
+        CodexRequest request, CancellationToken cancellationToken, UpstreamIdleWatch? idle = null, CodexAccount? account = null)
     {
+        account ??= accounts.Default;
         var turn = BeginTurn(request);
-        var body = new OutgoingBody(request, turn, state.InstallationId);
-        var credential = await credentials.GetAsync(cancellationToken);
+        var body = new OutgoingBody(request, turn, state.InstallationId, account);
+        var credential = await account.Credentials.GetAsync(cancellationToken);
         var response = await SendAsync(body, credential, idle, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             response.Dispose();
-            credential = await credentials.RecoverFromUnauthorizedAsync(credential, cancellationToken);
+            credential = await account.Credentials.RecoverFromUnauthorizedAsync(credential, cancellationToken);
             response = await SendAsync(body, credential, idle, cancellationToken);
         }
 
@@ -67,6 +71,17 @@ internal sealed class CodexClient(
         {
             var errorBody = await ReadErrorBodyAsync(response, idle, cancellationToken);
             throw new UpstreamHttpException((int)response.StatusCode, errorBody, response.Headers);
+        }
+    }
+
+    /// <summary>The request's conversation moved to another account: the routing token the old account gave for the
+    /// current turn is not sent to the new one.</summary>
+    public void ForgetTurnState(CodexRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.PromptCacheKey is { Length: > 0 })
+        {
+            state.Turns.ForgetTurnState(CodexTurnHeaders.ThreadIdOf(request));
         }
     }
 
@@ -155,6 +170,7 @@ internal sealed class CodexClient(
         }
 
         RememberFromAnswer(response.Headers, body.Turn, account);
+        body.Account.Usage.OnResponseHeaders(response.Headers);
         foreach (var observer in headerObservers)
         {
             observer.OnResponseHeaders(response.Headers);
@@ -229,8 +245,9 @@ internal sealed class CodexClient(
     {
         private ArraySegment<byte>? _compressed;
 
-        public OutgoingBody(CodexRequest request, CodexTurn turn, string installationId)
+        public OutgoingBody(CodexRequest request, CodexTurn turn, string installationId, CodexAccount account)
         {
+            Account = account;
             Turn = turn;
             Model = request.Model;
             ResponsesLite = request.ResponsesLite;
@@ -238,6 +255,9 @@ internal sealed class CodexClient(
             var withMetadata = request with { ClientMetadata = CodexTurnHeaders.ClientMetadata(turn, installationId, TurnMetadata) };
             Json = JsonSerializer.SerializeToUtf8Bytes(withMetadata, CodexJsonContext.Wire.CodexRequest);
         }
+
+        /// <summary>The account whose login sends it.</summary>
+        public CodexAccount Account { get; }
 
         public CodexTurn Turn { get; }
 

@@ -11,6 +11,8 @@ internal sealed class RequestLogEntry(string requestId)
 
     public string? CodexModel { get; set; }
 
+    public string? Account { get; set; }
+
     public long? FirstByteTimestamp { get; set; }
 
     public AnthropicUsage? Usage { get; set; }
