@@ -97,5 +97,10 @@ internal sealed class LoginFlow(AuthComponents auth, IAnsiConsole console)
     {
         var identity = tokens.ReadIdentity();
         console.MarkupLineInterpolated($"[green]{what}[/] as [bold]{identity?.Email ?? "(unknown email)"}[/] (plan: {identity?.PlanType ?? "unknown"}).");
+        if (!auth.Account.IsDefault)
+        {
+            console.MarkupLineInterpolated(
+                $"Saved as account [bold]{auth.Account.Value}[/]; a running proxy uses it for new conversations within a second (`accounts` lists them).");
+        }
     }
 }
