@@ -47,6 +47,11 @@ internal static class AccountDirectory
 
         var tokens = TokensPath(home, account);
         var directory = Path.GetDirectoryName(tokens)!;
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
         foreach (var file in new[] { tokens, tokens + ".lock", Path.Combine(directory, "usage.json") })
         {
             File.Delete(file);
