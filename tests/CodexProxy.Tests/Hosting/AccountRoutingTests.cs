@@ -48,6 +48,23 @@ public sealed class AccountRoutingTests
     }
 
     [Fact]
+    public async Task UsageLimitInTheStreamBeforeOutput_AlsoMovesTheRequest()
+    {
+        await using var fake = await FakeCodexUpstream.StartAsync(Ct);
+        const string limited = """{"type":"response.failed","response":{"id":"resp_1","status":"failed","error":{"type":"usage_limit_reached","message":"The usage limit has been reached","resets_in_seconds":3600}}}""";
+        fake.Enqueue(UpstreamScenario.Script(http => UpstreamScript.WriteSseAsync(http, UpstreamScript.Created, limited)));
+        fake.Responder = _ => UpstreamScenario.Transcript("text-template.sse").With("TEXT", "answered");
+        await using var proxy = await ProxyFixture.StartAsync(fake, new ProxyFixtureOptions { FurtherAccounts = [Work] }, Ct);
+
+        var (status, body) = await SendAsync(proxy, "session-a", stream: true, "hello");
+
+        Assert.Equal(200, status);
+        Assert.Contains("answered", body, StringComparison.Ordinal);
+        Assert.Null(ProxyRequests.StreamErrorType(body));
+        Assert.Equal([DefaultId, WorkId], Accounts(fake.Requests));
+    }
+
+    [Fact]
     public async Task NewConversation_WhileAnAccountRests_GoesStraightToTheOther()
     {
         await using var fake = await FakeCodexUpstream.StartAsync(Ct);
