@@ -5,6 +5,7 @@ using CodexProxy.Cli;
 using CodexProxy.Tests.Auth;
 using CodexProxy.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Spectre.Console;
 using Xunit;
 
 namespace CodexProxy.Tests.Cli;
@@ -38,6 +39,32 @@ public sealed class AccountCommandsTests
             Assert.Equal(AtomicFile.OwnerOnly, File.GetUnixFileMode(path));
         }
 
+        env.AssertLogsHaveNoSecrets();
+    }
+
+    [Fact]
+    public async Task LoginWithAccount_Browser_SavesUnderItsOwnDirectory()
+    {
+        await using var env = await AuthTestEnvironment.CreateAsync();
+        var auth = env.CreateComponents().ForAccount(Work);
+        using var browser = new HttpClient();
+        var terminal = new BrowserFollowingWriter(browser);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(terminal),
+        });
+
+        var exitCode = await new LoginFlow(auth, console).RunAsync(device: false, fromCodex: false, noBrowser: true, Ct);
+        await terminal.PageLoaded;
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(1, env.Server.ExchangeCount);
+        Assert.NotNull(new TokenStore(Path.Combine(env.Home, "accounts", "work", "tokens.json"), NullLogger.Instance).Load());
+        Assert.False(File.Exists(env.Options.TokensPath));
+        Assert.Equal(["work"], AccountDirectory.FurtherAccounts(env.Home).Select(n => n.Value).ToArray());
         env.AssertLogsHaveNoSecrets();
     }
 
@@ -191,5 +218,36 @@ public sealed class AccountCommandsTests
         response.Headers.Add("x-codex-secondary-window-minutes", "10080");
         response.Headers.Add("x-codex-secondary-reset-after-seconds", "400000");
         auth.Usage.OnResponseHeaders(response.Headers);
+    }
+
+    /// <summary>The terminal the login prints to; when the authorize URL appears, a "browser" opens it (and follows
+    /// the fake auth server's redirect to the login's callback).</summary>
+    private sealed class BrowserFollowingWriter(HttpClient browser) : StringWriter(CultureInfo.InvariantCulture)
+    {
+        private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task PageLoaded => _loaded.Task;
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value is not null && value.StartsWith("http", StringComparison.Ordinal))
+            {
+                _ = FollowAsync(new Uri(value));
+            }
+        }
+
+        private async Task FollowAsync(Uri url)
+        {
+            try
+            {
+                using var page = await browser.GetAsync(url, Ct);
+                _loaded.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                _loaded.TrySetException(e);
+            }
+        }
     }
 }
