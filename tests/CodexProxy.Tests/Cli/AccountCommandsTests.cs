@@ -34,6 +34,8 @@ public sealed class AccountCommandsTests
         Assert.NotNull(auth.Store.Load());
         Assert.Equal(seeded.AccessToken, env.ReadTokensFile().AccessToken);
         Assert.Contains("Saved as account work", output.ToString(), StringComparison.Ordinal);
+        // The fake auth server signs everyone in as the same user, so the two accounts are one login.
+        Assert.Contains("same ChatGPT login as account default", output.ToString(), StringComparison.Ordinal);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(AtomicFile.OwnerOnly, File.GetUnixFileMode(path));
