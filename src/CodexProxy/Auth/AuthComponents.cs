@@ -3,23 +3,32 @@ using CodexProxy.Configuration;
 
 namespace CodexProxy.Auth;
 
-/// <summary>Wires the auth pieces from the options; shared by the server and the CLI commands.</summary>
+/// <summary>Wires the auth pieces of one account (the default one unless told otherwise) from the options; shared by
+/// the server and the CLI commands.</summary>
 internal sealed class AuthComponents
 {
     public AuthComponents(ProxyOptions options, CodexCliAuthFile codexCli, HttpClient http, TimeProvider time, ILoggerFactory loggers)
+        : this(options, codexCli, new OAuthClient(http, new AuthEndpoints(options.AuthBaseUrl)), time, loggers.CreateLogger("CodexProxy.Auth"), AccountName.Default)
     {
-        var logger = loggers.CreateLogger("CodexProxy.Auth");
+    }
+
+    private AuthComponents(ProxyOptions options, CodexCliAuthFile codexCli, OAuthClient oauth, TimeProvider time, ILogger logger, AccountName account)
+    {
         Options = options;
         Time = time;
         Logger = logger;
         CodexCli = codexCli;
-        Store = new TokenStore(options.TokensPath, logger);
-        OAuth = new OAuthClient(http, new AuthEndpoints(options.AuthBaseUrl));
+        Account = account;
+        Store = new TokenStore(AccountDirectory.TokensPath(options.Home, account), logger);
+        OAuth = oauth;
         Refresher = new TokenRefresher(OAuth, Store, codexCli, time, logger);
         Usage = new UsageWindowsStore(Store.UsagePath, time, logger);
     }
 
     public ProxyOptions Options { get; }
+
+    /// <summary>Which account's files these components read and write.</summary>
+    public AccountName Account { get; }
 
     public TimeProvider Time { get; }
 
@@ -39,6 +48,10 @@ internal sealed class AuthComponents
         new(options, CodexCliAuthFile.FromEnvironment(variables), OAuthClient.CreateHttpClient(), time, loggers);
 
     public RefreshingCredentials CreateCredentials() => new(Store, Refresher, Time);
+
+    /// <summary>The same wiring (options, auth server, Codex CLI file) for another account's files.</summary>
+    public AuthComponents ForAccount(AccountName account) =>
+        account == Account ? this : new AuthComponents(Options, CodexCli, OAuth, Time, Logger, account);
 
     /// <summary>Persists a fresh login (browser or device) as this proxy's own.</summary>
     public StoredTokens SaveLogin(TokenEndpointResponse response)
@@ -69,7 +82,13 @@ internal sealed class AuthComponents
         var tokens = Store.Load();
         if (tokens is null)
         {
-            return Store.Delete() ? LogoutOutcome.Deleted : LogoutOutcome.NotLoggedIn;
+            var deleted = Store.Delete();
+            if (!Account.IsDefault)
+            {
+                AccountDirectory.RemoveFurtherAccount(Options.Home, Account);
+            }
+
+            return deleted ? LogoutOutcome.Deleted : LogoutOutcome.NotLoggedIn;
         }
 
         var outcome = LogoutOutcome.Deleted;
@@ -87,6 +106,11 @@ internal sealed class AuthComponents
         }
 
         Store.Delete();
+        if (!Account.IsDefault)
+        {
+            AccountDirectory.RemoveFurtherAccount(Options.Home, Account);
+        }
+
         return outcome;
     }
 }

@@ -13,8 +13,27 @@ internal sealed class UsageWindowsStore(string path, TimeProvider time, ILogger 
     private readonly Lock _writeLock = new();
     private UsageSnapshot? _last;
     private byte[]? _lastContent;
+    private bool _fileRead;
 
     public string Path => path;
+
+    /// <summary>The newest windows this process saw, else those in the file (read once): what routing compares.</summary>
+    public UsageSnapshot? Latest
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                if (_last is null && !_fileRead)
+                {
+                    _fileRead = true;
+                    _last = TryRead();
+                }
+
+                return _last;
+            }
+        }
+    }
 
     public void OnResponseHeaders(HttpResponseHeaders headers)
     {

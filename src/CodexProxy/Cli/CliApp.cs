@@ -12,6 +12,7 @@ internal static class CliApp
         root.Subcommands.Add(LoginCommand.Create());
         root.Subcommands.Add(LogoutCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(AccountsCommand.Create());
         root.Subcommands.Add(ClaudeCommand.Create());
         root.Subcommands.Add(StopCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());

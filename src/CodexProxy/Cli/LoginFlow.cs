@@ -97,5 +97,30 @@ internal sealed class LoginFlow(AuthComponents auth, IAnsiConsole console)
     {
         var identity = tokens.ReadIdentity();
         console.MarkupLineInterpolated($"[green]{what}[/] as [bold]{identity?.Email ?? "(unknown email)"}[/] (plan: {identity?.PlanType ?? "unknown"}).");
+        if (!auth.Account.IsDefault)
+        {
+            console.MarkupLineInterpolated(
+                $"Saved as account [bold]{auth.Account.Value}[/]; a running proxy uses it for new conversations within a second (`accounts` lists them).");
+        }
+
+        if (SameLoginAs(tokens, identity) is { } twin)
+        {
+            console.MarkupLineInterpolated(
+                $"[yellow]This is the same ChatGPT login as account {twin.Value}:[/] both draw on one allowance, so routing between them gains nothing.");
+        }
+    }
+
+    /// <summary>Another account holding the same ChatGPT user (email) in the same workspace (account id), if any.</summary>
+    private AccountName? SameLoginAs(StoredTokens tokens, JwtClaims? identity)
+    {
+        if (identity?.Email is not { } email || tokens.ResolveAccountId() is not { } accountId)
+        {
+            return null;
+        }
+
+        var others = AccountDirectory.FurtherAccounts(auth.Options.Home).Prepend(AccountName.Default).Where(name => name != auth.Account);
+        return others.FirstOrDefault(name => auth.ForAccount(name).Store.Load() is { } other
+            && other.ResolveAccountId() == accountId
+            && string.Equals(other.ReadIdentity()?.Email, email, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -9,14 +9,23 @@ internal static class LogoutCommand
 {
     public static Command Create()
     {
-        var command = new Command("logout", "Revoke and delete the saved ChatGPT login.");
-        command.SetAction((_, cancellationToken) => AuthCommandContext.RunAsync((auth, console) => RunAsync(auth, console, cancellationToken)));
+        var account = AccountOption.Create("Remove the further account with this name (its login, usage and directory).");
+        var command = new Command("logout", "Revoke and delete the saved ChatGPT login.") { account };
+        command.SetAction((parse, cancellationToken) =>
+            AuthCommandContext.RunAsync(parse.GetValue(account), (auth, console) => RunAsync(auth, console, cancellationToken)));
         return command;
     }
 
     public static async Task<int> RunAsync(AuthComponents auth, IAnsiConsole console, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(auth);
+        ArgumentNullException.ThrowIfNull(console);
         var outcome = await auth.LogoutAsync(cancellationToken);
+        if (!auth.Account.IsDefault && outcome != LogoutOutcome.NotLoggedIn)
+        {
+            console.MarkupLineInterpolated($"Account [bold]{auth.Account.Value}[/] removed.");
+        }
+
         console.MarkupLine(outcome switch
         {
             LogoutOutcome.NotLoggedIn => "Not logged in; nothing to do.",

@@ -16,7 +16,7 @@ namespace CodexProxy.Codex;
 internal sealed class CodexClient(
     HttpClient http,
     ProxyOptions options,
-    ICodexCredentials credentials,
+    AccountPool accounts,
     IEnumerable<IUpstreamHeadersObserver> headerObservers,
     IEnumerable<IRateLimitEventObserver> rateLimitObservers,
     CodexClientState state,
@@ -40,24 +40,28 @@ internal sealed class CodexClient(
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    /// <summary>The events of an open response body; <c>codex.rate_limits</c> events go to the rate-limit observers.</summary>
-    public IAsyncEnumerable<CodexStreamEvent> ReadEventsAsync(Stream body, CancellationToken cancellationToken) =>
-        CodexEventReader.ReadAsync(body, cancellationToken, _rateLimitObservers);
+    /// <summary>The events of an open response body; <c>codex.rate_limits</c> events go to the rate-limit observers
+    /// and to the usage windows of the account that answered (the default one unless named).</summary>
+    public IAsyncEnumerable<CodexStreamEvent> ReadEventsAsync(Stream body, CancellationToken cancellationToken, CodexAccount? account = null) =>
+        CodexEventReader.ReadAsync(body, cancellationToken, [.. _rateLimitObservers, (account ?? accounts.Default).Usage]);
 
     /// <summary>Sends the request and returns the response once its headers arrive. On a 401 the credentials are
     /// recovered (refresh) once and the request is sent again. With <paramref name="idle"/>, waiting longer than its
-    /// timeout for headers (or an error body) throws <see cref="UpstreamTimeoutException"/>.</summary>
-    public async Task<HttpResponseMessage> OpenStreamAsync(CodexRequest request, CancellationToken cancellationToken, UpstreamIdleWatch? idle = null)
+    /// timeout for headers (or an error body) throws <see cref="UpstreamTimeoutException"/>. Sent with
+    /// <paramref name="account"/>'s login (the default account's when null), whose usage windows learn the answer's.</summary>
+    public async Task<HttpResponseMessage> OpenStreamAsync(
+        CodexRequest request, CancellationToken cancellationToken, UpstreamIdleWatch? idle = null, CodexAccount? account = null)
     {
+        account ??= accounts.Default;
         var turn = BeginTurn(request);
         using var body = new OutgoingBody(request, turn, state.InstallationId, bodyBuffers);
-        var credential = await credentials.GetAsync(cancellationToken);
-        var response = await SendAsync(body, credential, idle, cancellationToken);
+        var credential = await account.Credentials.GetAsync(cancellationToken);
+        var response = await SendAsync(body, account, credential, idle, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             response.Dispose();
-            credential = await credentials.RecoverFromUnauthorizedAsync(credential, cancellationToken);
-            response = await SendAsync(body, credential, idle, cancellationToken);
+            credential = await account.Credentials.RecoverFromUnauthorizedAsync(credential, cancellationToken);
+            response = await SendAsync(body, account, credential, idle, cancellationToken);
         }
 
         if (response.IsSuccessStatusCode)
@@ -69,6 +73,17 @@ internal sealed class CodexClient(
         {
             var errorBody = await ReadErrorBodyAsync(response, idle, cancellationToken);
             throw new UpstreamHttpException((int)response.StatusCode, errorBody, response.Headers);
+        }
+    }
+
+    /// <summary>The request's conversation moved to another account: the routing token the old account gave for the
+    /// current turn is not sent to the new one.</summary>
+    public void ForgetTurnState(CodexRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.PromptCacheKey is { Length: > 0 })
+        {
+            state.Turns.ForgetTurnState(CodexTurnHeaders.ThreadIdOf(request));
         }
     }
 
@@ -84,22 +99,22 @@ internal sealed class CodexClient(
     /// <summary>Sends compressed while the backend accepts it; a refusal of the encoding is answered by sending the
     /// same body uncompressed, and later requests go uncompressed too.</summary>
     private async Task<HttpResponseMessage> SendAsync(
-        OutgoingBody body, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
+        OutgoingBody body, CodexAccount sender, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
     {
         var compress = state.Compression.Enabled;
-        var response = await SendOnceAsync(body, compress, credential, idle, cancellationToken);
+        var response = await SendOnceAsync(body, sender, compress, credential, idle, cancellationToken);
         if (compress && await IsEncodingRefusalAsync(response, idle, cancellationToken))
         {
             state.Compression.Refused((int)response.StatusCode);
             response.Dispose();
-            response = await SendOnceAsync(body, compress: false, credential, idle, cancellationToken);
+            response = await SendOnceAsync(body, sender, compress: false, credential, idle, cancellationToken);
         }
 
         return response;
     }
 
     private async Task<HttpResponseMessage> SendOnceAsync(
-        OutgoingBody body, bool compress, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
+        OutgoingBody body, CodexAccount sender, bool compress, CodexCredential credential, UpstreamIdleWatch? idle, CancellationToken cancellationToken)
     {
         var content = body.Content(compress);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -156,6 +171,7 @@ internal sealed class CodexClient(
         }
 
         RememberFromAnswer(response.Headers, body.Turn, account);
+        sender.Usage.OnResponseHeaders(response.Headers);
         foreach (var observer in headerObservers)
         {
             observer.OnResponseHeaders(response.Headers);

@@ -11,4 +11,10 @@ internal static partial class CodexLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The backend refused where the system prompt was ({Reason}); sending it in {Placement} from now on")]
     public static partial void MovingInstructions(ILogger logger, string placement, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} reached its usage limit (resting until {RestingUntil}); moving the request to account {Next}")]
+    public static partial void MovingToAccount(ILogger logger, string account, DateTimeOffset? restingUntil, string next);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Every account ({Count}) reached its usage limit; the first is back at {SoonestReset}")]
+    public static partial void EveryAccountLimited(ILogger logger, int count, DateTimeOffset? soonestReset);
 }

@@ -84,6 +84,19 @@ internal sealed class CodexTurnTracker(TimeProvider time, int capacity = CodexTu
         }
     }
 
+    /// <summary>The thread moved to another account: the old account's routing token must not follow it.</summary>
+    public void ForgetTurnState(string threadId)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        lock (_gate)
+        {
+            if (_threads.TryGetValue(threadId, out var node) && node.Value.Turn.TurnState is not null)
+            {
+                node.Value = node.Value with { Turn = node.Value.Turn with { TurnState = null } };
+            }
+        }
+    }
+
     private Entry NewEntry(string threadId, int inputCount) =>
         new(new CodexTurn(threadId, Guid.NewGuid().ToString(), time.GetUtcNow(), TurnState: null), inputCount);
 

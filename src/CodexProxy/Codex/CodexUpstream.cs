@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using CodexProxy.Auth;
 using CodexProxy.Codex.Wire;
 using CodexProxy.Configuration;
 using CodexProxy.Diagnostics;
@@ -11,10 +12,12 @@ namespace CodexProxy.Codex;
 /// any output, recovers once from <c>invalid_encrypted_content</c> by dropping replayed reasoning (both decided by
 /// <see cref="UpstreamFailureClassifier"/>), moves the system prompt between the input and the <c>instructions</c>
 /// field once when the backend refuses where it is (<see cref="InstructionsPlacement"/>), and then hands the events
-/// through unchanged. Cancelling the enumeration aborts the upstream request immediately.
+/// through unchanged. Cancelling the enumeration aborts the upstream request immediately. With several accounts,
+/// <see cref="AccountRouter"/> picks the account, and a usage limit before any output moves the request to another.
 /// </summary>
 internal sealed class CodexUpstream(
     CodexClient client,
+    AccountRouter router,
     UpstreamRetryPolicy policy,
     ProxyOptions options,
     TimeProvider time,
@@ -23,12 +26,15 @@ internal sealed class CodexUpstream(
 {
     private readonly UpstreamFailureClassifier _classifier = new(time);
     private readonly InstructionsPlacement _instructions = new();
+    private readonly UpstreamUsageLimits _usageLimits = new(time);
 
+    /// <param name="onAccount">Told the account each attempt goes to (the last one told is the one that answered).</param>
     public async IAsyncEnumerable<CodexStreamEvent> StreamAsync(
         CodexRequest request,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        Action<AccountName>? onAccount = null)
     {
-        var attempt = await OpenWithRetriesAsync(request, cancellationToken);
+        var attempt = await OpenWithRetriesAsync(request, onAccount, cancellationToken);
         await using (attempt)
         {
             foreach (var codexEvent in attempt.Preamble)
@@ -43,8 +49,19 @@ internal sealed class CodexUpstream(
         }
     }
 
-    private async Task<UpstreamAttempt> OpenWithRetriesAsync(CodexRequest request, CancellationToken cancellationToken)
+    private async Task<UpstreamAttempt> OpenWithRetriesAsync(CodexRequest request, Action<AccountName>? onAccount, CancellationToken cancellationToken)
     {
+        var conversation = request.PromptCacheKey is { Length: > 0 } key ? key : null;
+        var accounts = router.Accounts();
+        var previous = conversation is null ? null : router.AccountOf(conversation);
+        var account = router.Choose(conversation, accounts);
+        if (previous is not null && previous != account.Name)
+        {
+            client.ForgetTurnState(request);
+        }
+
+        var tried = new HashSet<AccountName> { account.Name };
+        onAccount?.Invoke(account.Name);
         var retries = 0;
         var reasoningDropped = false;
         var placementSwitched = false;
@@ -55,7 +72,7 @@ internal sealed class CodexUpstream(
             UpstreamAttempt? attempt = null;
             try
             {
-                attempt = await UpstreamAttempt.OpenAsync(client, request, options.UpstreamIdleTimeout, time, gauges, cancellationToken);
+                attempt = await UpstreamAttempt.OpenAsync(client, request, options.UpstreamIdleTimeout, time, gauges, cancellationToken, account);
                 await attempt.ReadPreambleAsync();
                 return attempt;
             }
@@ -76,6 +93,24 @@ internal sealed class CodexUpstream(
                 if (_classifier.Classify(exception) is not { } failure)
                 {
                     throw;
+                }
+
+                if (accounts.Count > 1 && UpstreamUsageLimits.IsAccountLimit(failure))
+                {
+                    var next = router.FailOver(conversation, account, failure.ResetsAt, tried, accounts);
+                    if (next is null)
+                    {
+                        var soonest = router.SoonestReset(accounts);
+                        CodexLog.EveryAccountLimited(logger, accounts.Count, soonest);
+                        throw new EveryAccountLimitedException(_usageLimits.OnEveryAccount(failure, soonest, accounts.Count));
+                    }
+
+                    CodexLog.MovingToAccount(logger, account.Name.Value, router.RestingUntil(account.Name), next.Name.Value);
+                    client.ForgetTurnState(request);
+                    account = next;
+                    tried.Add(next.Name);
+                    onAccount?.Invoke(next.Name);
+                    continue;
                 }
 
                 if (!reasoningDropped && failure.Kind == UpstreamFailureKind.InvalidEncryptedContent && WithoutReasoning(request) is { } stripped)

@@ -1,3 +1,4 @@
+using CodexProxy.Auth;
 using CodexProxy.Codex.Wire;
 using CodexProxy.Diagnostics;
 
@@ -17,13 +18,14 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
     private readonly ActivityGauges _gauges;
     private int _disposed;
 
-    private UpstreamAttempt(CodexClient client, HttpResponseMessage response, Stream body, ActivityGauges gauges, CancellationToken cancellationToken)
+    private UpstreamAttempt(
+        CodexClient client, HttpResponseMessage response, Stream body, CodexAccount? account, ActivityGauges gauges, CancellationToken cancellationToken)
     {
         _response = response;
         _body = body;
         _gauges = gauges;
         gauges.UpstreamStreamOpened();
-        Events = client.ReadEventsAsync(body, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        Events = client.ReadEventsAsync(body, cancellationToken, account).GetAsyncEnumerator(cancellationToken);
     }
 
     public IAsyncEnumerator<CodexStreamEvent> Events { get; }
@@ -33,16 +35,16 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
 
     public static async Task<UpstreamAttempt> OpenAsync(
         CodexClient client, CodexRequest request, TimeSpan idleTimeout, TimeProvider time, ActivityGauges gauges,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, CodexAccount? account = null)
     {
         var watch = new UpstreamIdleWatch(idleTimeout, time, cancellationToken);
         try
         {
-            var response = await client.OpenStreamAsync(request, cancellationToken, watch);
+            var response = await client.OpenStreamAsync(request, cancellationToken, watch, account);
             try
             {
                 var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                return new UpstreamAttempt(client, response, new IdleTimeoutStream(body, watch), gauges, cancellationToken);
+                return new UpstreamAttempt(client, response, new IdleTimeoutStream(body, watch), account, gauges, cancellationToken);
             }
             catch
             {

@@ -39,6 +39,7 @@ internal sealed class UpstreamFailureClassifier(TimeProvider time)
     public UpstreamFailure? Classify(Exception exception) => exception switch
     {
         UpstreamHttpException e => FromHttp(e.StatusCode, e.Body, e.Headers),
+        EveryAccountLimitedException e => e.Failure,
         UpstreamStreamException e => FromStream(e.Error),
         // Not retried: the silence already lasted the whole idle timeout, and four more would outlast Claude Code's own
         // 600 s request timeout; Claude Code retries a 504 itself.

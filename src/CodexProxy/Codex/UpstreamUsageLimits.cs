@@ -53,6 +53,33 @@ internal sealed partial class UpstreamUsageLimits(TimeProvider time)
         };
     }
 
+    /// <summary>The failures that another ChatGPT account may not have: its own usage limit, quota or plan.</summary>
+    public static bool IsAccountLimit(UpstreamFailure failure) =>
+        failure.Kind is UpstreamFailureKind.UsageLimit or UpstreamFailureKind.QuotaExhausted or UpstreamFailureKind.UsageNotIncluded;
+
+    /// <summary>The usual usage-limit 429 when every one of <paramref name="accounts"/> accounts is limited, naming the
+    /// soonest reset among them (<paramref name="soonest"/>); <paramref name="last"/> is the last account's answer.</summary>
+    public UpstreamFailure OnEveryAccount(UpstreamFailure last, DateTimeOffset? soonest, int accounts)
+    {
+        ArgumentNullException.ThrowIfNull(last);
+        var what = $"Every one of your {accounts} ChatGPT accounts has reached its usage limit for Codex.";
+        if (soonest is not { } reset)
+        {
+            return last with { Kind = UpstreamFailureKind.UsageLimit, Message = what, ResetsAt = null, RetryAfter = null, ClientShouldRetry = false };
+        }
+
+        var now = time.GetUtcNow();
+        var wait = reset - now < TimeSpan.Zero ? TimeSpan.Zero : reset - now;
+        return last with
+        {
+            Kind = UpstreamFailureKind.UsageLimit,
+            Message = $"{what} The first resets at {FormatLocal(reset)} (in {DurationText.Format(wait)}).",
+            ResetsAt = reset,
+            RetryAfter = TimeSpan.FromSeconds(Math.Ceiling(wait.TotalSeconds)),
+            ClientShouldRetry = false,
+        };
+    }
+
     /// <summary>The wait a rate-limit message names ("Please try again in 20s", "in 1.5 seconds", "in 350ms"), rounded
     /// up to whole seconds, as the official client reads it.</summary>
     public static TimeSpan? TryAgainIn(string message)

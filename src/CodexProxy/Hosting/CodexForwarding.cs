@@ -34,7 +34,7 @@ internal static class CodexForwarding
             ProxyLog.RequestBody(logger, entry.RequestId, json);
         }
 
-        return RecordUsage(upstream.StreamAsync(body, cancellationToken), entry, cancellationToken);
+        return RecordUsage(upstream.StreamAsync(body, cancellationToken, account => entry.Account = account.Value), entry, cancellationToken);
     }
 
     public static RequestLogEntry Entry(HttpContext http) => http.Features.Get<RequestLogEntry>() ?? new RequestLogEntry("-");

@@ -12,14 +12,15 @@ internal static class HealthEndpoint
 
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", (ICodexCredentials credentials, ActivityGauges gauges) =>
-            TypedResults.Json(Report(credentials, gauges), HostingJsonContext.Default.HealthReport));
+        app.MapGet("/health", (AccountPool accounts, ActivityGauges gauges) =>
+            TypedResults.Json(Report(accounts, gauges), HostingJsonContext.Default.HealthReport));
         app.MapMethods("/", ["HEAD", "GET"], () => TypedResults.Ok());
     }
 
-    /// <summary>Cheap on purpose (probes may poll it): counters and the runtime's own figures, no collection.</summary>
-    private static HealthReport Report(ICodexCredentials credentials, ActivityGauges gauges) =>
-        new("ok", credentials.HasLogin, Version)
+    /// <summary>Cheap on purpose (probes may poll it): counters and the runtime's own figures, no collection.
+    /// Logged in when any account the proxy can route to is.</summary>
+    private static HealthReport Report(AccountPool accounts, ActivityGauges gauges) =>
+        new("ok", accounts.Usable().Any(account => account.Credentials.HasLogin), Version)
         {
             UptimeSeconds = (long)gauges.Uptime.TotalSeconds,
             // This probe passes through the request middleware too; it is not work the server is doing for anyone.

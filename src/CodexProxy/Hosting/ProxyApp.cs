@@ -49,8 +49,11 @@ internal static class ProxyApp
         builder.Services.AddSingleton(services => AuthComponents.FromEnvironment(
             options, Environment.GetEnvironmentVariables(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<ICodexCredentials>(services => services.GetRequiredService<AuthComponents>().CreateCredentials());
-        builder.Services.AddSingleton<IUpstreamHeadersObserver>(services => services.GetRequiredService<AuthComponents>().Usage);
-        builder.Services.AddSingleton<IRateLimitEventObserver>(services => services.GetRequiredService<AuthComponents>().Usage);
+        // Each account's usage windows learn from that account's answers (CodexClient tells them), so they are not
+        // registered as observers of every answer.
+        builder.Services.AddSingleton(services => new AccountPool(
+            services.GetRequiredService<AuthComponents>(), services.GetRequiredService<ICodexCredentials>(), services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(services => new AccountRouter(services.GetRequiredService<AccountPool>(), services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<CodexClientState>();
         builder.Services.AddSingleton(CodexClient.CreateHttpClient());
         builder.Services.AddSingleton(ArrayPool<byte>.Shared);

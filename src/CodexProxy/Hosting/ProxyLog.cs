@@ -22,6 +22,11 @@ internal static partial class ProxyLog
     public static partial void RequestCompleted(ILogger logger, string requestId, string method, string path, string requestedModel,
         string codexModel, int status, string streamError, long firstByteMs, long durationMs, int inputTokens, int outputTokens, int cacheReadTokens);
 
+    /// <summary>The same line with the account that answered, when the proxy has several.</summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "{RequestId} {Method} {Path} model={RequestedModel} sent={CodexModel} account={Account} status={Status} stream_error={StreamError} ttfb_ms={FirstByteMs} duration_ms={DurationMs} input_tokens={InputTokens} output_tokens={OutputTokens} cache_read_tokens={CacheReadTokens}")]
+    public static partial void RequestCompletedForAccount(ILogger logger, string requestId, string method, string path, string requestedModel,
+        string codexModel, string account, int status, string streamError, long firstByteMs, long durationMs, int inputTokens, int outputTokens, int cacheReadTokens);
+
     [LoggerMessage(Level = LogLevel.Trace, Message = "{RequestId} Codex request body: {Body}")]
     public static partial void RequestBody(ILogger logger, string requestId, string body);
 }

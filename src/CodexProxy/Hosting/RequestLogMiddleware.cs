@@ -1,3 +1,4 @@
+using CodexProxy.Auth;
 using CodexProxy.Diagnostics;
 using CodexProxy.Usage;
 
@@ -42,6 +43,14 @@ internal sealed class RequestLogMiddleware(
         var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
         var usage = entry.Usage;
         var (input, output, cacheRead) = (usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0, usage?.CacheReadInputTokens ?? 0);
+        // The account is named only when there is a choice of accounts; with one, the line is as it always was.
+        if (entry.Account is { } account && http.RequestServices.GetService<AccountPool>()?.HasSeveral == true)
+        {
+            ProxyLog.RequestCompletedForAccount(logger, entry.RequestId, http.Request.Method, path, entry.RequestedModel ?? "-",
+                entry.CodexModel ?? "-", account, status, entry.StreamError ?? "-", firstByteMs, durationMs, input, output, cacheRead);
+            return;
+        }
+
         ProxyLog.RequestCompleted(logger, entry.RequestId, http.Request.Method, path, entry.RequestedModel ?? "-",
             entry.CodexModel ?? "-", status, entry.StreamError ?? "-", firstByteMs, durationMs, input, output, cacheRead);
         if (entry.CodexModel is not null)

@@ -95,4 +95,18 @@ public sealed class CodexTurnTrackerTests
         Assert.NotEqual(b.TurnId, tracker.Begin("b", continuesTurn: true, inputCount: 3).TurnId);
         Assert.Equal(3, tracker.Count);
     }
+
+    [Fact]
+    public void ThreadMovedToAnotherAccount_KeepsItsTurnButNotTheOldAccountsTurnState()
+    {
+        var tracker = new CodexTurnTracker(new FakeTimeProvider(Start));
+        var first = tracker.Begin("thread-1", continuesTurn: false, inputCount: 1);
+        tracker.RecordTurnState(first, "state-from-account-1");
+
+        tracker.ForgetTurnState("thread-1");
+        var next = tracker.Begin("thread-1", continuesTurn: true, inputCount: 3);
+
+        Assert.Equal(first.TurnId, next.TurnId);
+        Assert.Null(next.TurnState);
+    }
 }

@@ -174,7 +174,7 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
                     _rejections.Add((request, rejection));
                 }
 
-                scenario = rejection ?? (_scenarios.TryDequeue(out var next) ? next : null)
+                scenario = rejection ?? AccountLimit(request) ?? (_scenarios.TryDequeue(out var next) ? next : null)
                     ?? (Responder is { } responder ? UpstreamScenario.Dynamic(responder) : NoScenario());
             }
 

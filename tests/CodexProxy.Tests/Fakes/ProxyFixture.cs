@@ -87,6 +87,11 @@ internal sealed class ProxyFixture : IAsyncDisposable
             await WriteTokensAsync(Path.Combine(home, "tokens.json"), accessToken, expiresAt, cancellationToken);
         }
 
+        foreach (var account in fixture.FurtherAccounts)
+        {
+            await WriteAccountAsync(home, account, cancellationToken);
+        }
+
         // Token refresh must never reach the real auth.openai.com from a test.
         var options = new ProxyOptions
         {
@@ -130,6 +135,12 @@ internal sealed class ProxyFixture : IAsyncDisposable
         return new ProxyFixture(app, home, accessToken, new Uri(address), console, options.LogFile);
     }
 
+    /// <summary>The ChatGPT account id in the tokens of the fixture's account <paramref name="account"/>.</summary>
+    public static string AccountIdFor(string account) => account == "default" ? AccountId : $"e2e-account-{account}";
+
+    /// <summary>Logs a further account in while the proxy runs, as <c>login --account</c> would.</summary>
+    public Task AddAccountAsync(string account, CancellationToken cancellationToken) => WriteAccountAsync(Home, account, cancellationToken);
+
     /// <summary>A loopback URL where nothing listens (connection refused).</summary>
     public static Uri UnreachableUrl() => new($"http://127.0.0.1:{FreePort()}");
 
@@ -164,6 +175,14 @@ internal sealed class ProxyFixture : IAsyncDisposable
         {
             // A temp directory left behind is harmless.
         }
+    }
+
+    private static Task WriteAccountAsync(string home, string account, CancellationToken cancellationToken)
+    {
+        var expiresAt = DateTimeOffset.UtcNow.AddDays(30);
+        var directory = Directory.CreateDirectory(Path.Combine(home, "accounts", account));
+        return WriteTokensAsync(
+            Path.Combine(directory.FullName, "tokens.json"), FakeJwt.Create(AccountIdFor(account), PlanType, expiresAt), expiresAt, cancellationToken);
     }
 
     private static async Task WriteTokensAsync(string path, string accessToken, DateTimeOffset expiresAt, CancellationToken cancellationToken)

@@ -15,6 +15,10 @@ internal sealed record ProxyFixtureOptions
     /// <summary>When <see cref="LoggedIn"/>, the refresh-free expiry written to <c>tokens.json</c>; 30 days from now by default.</summary>
     public DateTimeOffset? TokensExpireAt { get; init; }
 
+    /// <summary>Further ChatGPT accounts, each logged in through <c>accounts/&lt;name&gt;/tokens.json</c> for
+    /// <see cref="ProxyFixture.AccountIdFor"/>(name).</summary>
+    public IReadOnlyList<string> FurtherAccounts { get; init; } = [];
+
     /// <summary>Replaces the token store with fixed credentials (no <c>tokens.json</c> is read or refreshed).</summary>
     public ICodexCredentials? Credentials { get; init; }
 

@@ -42,6 +42,15 @@ internal sealed class RecordedRequest
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>The ChatGPT account the request was sent for (<c>chatgpt-account-id</c>).</summary>
+    public string? AccountId => Header("chatgpt-account-id");
+
+    /// <summary>The conversation key the proxy sent (<c>prompt_cache_key</c>).</summary>
+    public string? PromptCacheKey =>
+        Json is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("prompt_cache_key", out var key) && key.ValueKind == JsonValueKind.String
+            ? key.GetString()
+            : null;
+
     public IEnumerable<JsonElement> ItemsOfType(string type) =>
         InputItems.Where(item => item.TryGetProperty("type", out var t) && t.ValueEquals(type));
 
