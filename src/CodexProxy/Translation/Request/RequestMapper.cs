@@ -61,6 +61,7 @@ internal static class RequestMapper
             Text = catalogModel is { SupportsVerbosity: true, DefaultVerbosity: { } verbosity } ? new CodexTextOptions { Verbosity = verbosity } : null,
             ResponsesLite = shape.ResponsesLite,
             SystemPrompt = shape.SystemPrompt,
+            ModelTraits = catalogModel?.Traits ?? CodexModelTraits.Default,
         };
         return new MappedRequest(body, request.Model, toolNames) { OmitThinkingText = EffortMapper.OmitsThinkingText(request.Thinking) };
     }
