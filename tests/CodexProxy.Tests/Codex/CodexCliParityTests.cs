@@ -30,6 +30,9 @@ public sealed class CodexCliParityTests
             foreach (var scenario in new[] { "plain", "tool", "reasoning" })
             {
                 var requests = await RunAsync(model, scenario);
+                var goldens = Directory.EnumerateFiles(CodexCliGoldenFiles.Directory, $"{scenario}-{model}-*.json")
+                    .Count(path => int.TryParse(Path.GetFileNameWithoutExtension(path)[$"{scenario}-{model}-".Length..], out _));
+                Assert.True(goldens == requests.Count, $"{scenario}-{model}: the CLI sent {goldens} requests, the proxy {requests.Count}");
                 for (var i = 0; i < requests.Count; i++)
                 {
                     var name = $"{scenario}-{model}-{i + 1}";
