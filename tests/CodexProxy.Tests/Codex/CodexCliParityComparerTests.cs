@@ -118,7 +118,7 @@ public sealed class CodexCliParityComparerTests
         Assert.Contains("header:user-agent.originator:value(codex_exec→codex_cli_rs)", ids);
         Assert.Contains("header:user-agent.version:value(0.169.0→0.168.0)", ids);
         Assert.Contains("header:user-agent.platform:value(<os>; x86_64→<os>; aarch64)", ids);
-        Assert.Contains("header:user-agent.terminal:value(xterm (codex_exec; 0.169.0)→chatgpt-codex-proxy/<version>)", ids);
+        Assert.Contains("header:user-agent.terminal:value(xterm (codex_exec; <version>)→chatgpt-codex-proxy/<version>)", ids);
     }
 
     /// <summary>The path the parity test takes: a recorded request is normalised first, and normalising must not

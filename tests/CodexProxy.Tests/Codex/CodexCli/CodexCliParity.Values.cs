@@ -45,8 +45,9 @@ internal static partial class CodexCliParity
     private static string FormOf(string threadKey) =>
         ThreadHashSuffix().Replace(NumberedUuid().Replace(threadKey, "<uuid>"), "-<thread-hash>");
 
-    /// <summary><c>{originator}/{version} ({platform}) {terminal}</c>, the proxy's own version in the terminal slot as
-    /// <c>&lt;version&gt;</c>; null when the value has another format.</summary>
+    /// <summary><c>{originator}/{version} ({platform}) {terminal}</c>, with version numbers in the terminal slot (the
+    /// proxy's own, or the CLI's repeated) as <c>&lt;version&gt;</c>: the version part is compared on its own. Null
+    /// when the value has another format.</summary>
     private static Dictionary<string, string>? UserAgentParts(string? userAgent)
     {
         var match = userAgent is null ? null : UserAgentFormat().Match(userAgent);
@@ -56,7 +57,7 @@ internal static partial class CodexCliParity
                 ["originator"] = match.Groups["originator"].Value,
                 ["version"] = match.Groups["version"].Value,
                 ["platform"] = match.Groups["platform"].Value,
-                ["terminal"] = ProxyVersion().Replace(match.Groups["terminal"].Value, "chatgpt-codex-proxy/<version>"),
+                ["terminal"] = VersionNumber().Replace(match.Groups["terminal"].Value, "<version>"),
             }
             : null;
     }
@@ -158,6 +159,6 @@ internal static partial class CodexCliParity
     [GeneratedRegex(@"^(?<originator>[^/ ]+)/(?<version>\S+) \((?<platform>[^()]*)\) (?<terminal>.+)$")]
     private static partial Regex UserAgentFormat();
 
-    [GeneratedRegex(@"chatgpt-codex-proxy/\d+(?:\.\d+)*")]
-    private static partial Regex ProxyVersion();
+    [GeneratedRegex(@"\b\d+\.\d+\.\d+\b")]
+    private static partial Regex VersionNumber();
 }
