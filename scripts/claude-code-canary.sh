@@ -51,13 +51,17 @@ if [ ! -f "$trx" ]; then
   exit 1
 fi
 
-# One row per <UnitTestResult>: the test name without its (version: …) argument, the outcome and the duration.
+# One row per <UnitTestResult>: the test name without its (version: …) argument (with the model, for a theory over
+# models), the outcome and the duration.
 attr() { sed -n "s/.* $1=\"\([^\"]*\)\".*/\1/p" <<<"$2"; }
 printf '\n%-75s | %-7s | %s\n' "scenario (Claude Code $version)" result time
 printf '%s\n' "$(printf -- '-%.0s' {1..75}) | ------- | -------"
 failed=0
 while IFS= read -r row; do
-  name="$(attr testName "$row")"; name="${name%%(*}"; name="${name#CodexProxy.Tests.}"
+  name="$(attr testName "$row")"
+  model="$(sed -n 's/.*model: &quot;\([^&]*\)&quot;.*/\1/p' <<<"$name")"
+  name="${name%%(*}"; name="${name#CodexProxy.Tests.}"
+  if [ -n "$model" ]; then name="$name [$model]"; fi
   outcome="$(attr outcome "$row")"
   duration="$(attr duration "$row")"
   seconds="$(awk -F: '{ printf "%.1f s", $1 * 3600 + $2 * 60 + $3 }' <<<"$duration")"

@@ -51,6 +51,9 @@ internal sealed record CatalogModel
 
     public bool PrefersWebsockets { get; init; }
 
+    /// <summary>Model traits the official client reports back in its turn metadata.</summary>
+    public CodexModelTraits Traits { get; init; } = CodexModelTraits.Default;
+
     /// <summary>Set for a legacy model: what replaces it.</summary>
     public CodexModelUpgrade? Upgrade { get; init; }
 
@@ -80,6 +83,7 @@ internal sealed record CatalogModel
             SupportsParallelToolCalls = info.SupportsParallelToolCalls ?? false,
             UsesResponsesLite = info.UseResponsesLite ?? false,
             PrefersWebsockets = info.PreferWebsockets ?? false,
+            Traits = new CodexModelTraits(info.NodeReplAutoReviewRequired ?? false, info.NodeReplDisabled ?? false),
             Upgrade = info.Upgrade is { Model.Length: > 0 } upgrade ? upgrade : null,
             InputModalities = info.InputModalities ?? ["text", "image"],
         };

@@ -27,13 +27,14 @@ internal sealed class CodexClient(
 
     /// <summary>Like YARP's forwarder: explicit connect timeout, no total timeout (long reasoning is normal),
     /// no redirects, no cookie container (Cloudflare's cookies are kept by <see cref="CloudflareCookieJar"/>),
-    /// no proxy surprises.</summary>
+    /// no proxy surprises. No response compression is asked for (no <c>Accept-Encoding</c>), as the official
+    /// client asks for none: the stream is small text events that must be flushed one by one.</summary>
     public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
     {
         ConnectTimeout = TimeSpan.FromSeconds(15),
         AllowAutoRedirect = false,
         UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.All,
+        AutomaticDecompression = DecompressionMethods.None,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
     })
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CodexProxy.Codex.Wire;
@@ -19,27 +20,59 @@ internal static class CodexTurnHeaders
     /// own, so the generation stays 0.</summary>
     public static string WindowId(string threadId) => threadId + ":0";
 
-    /// <summary>The <c>x-codex-turn-metadata</c> JSON, field for field as the CLI writes it for a turn request.
-    /// Non-ASCII is escaped, so the value is always a valid header.</summary>
-    public static string TurnMetadata(CodexTurn turn, string installationId, string model, string? reasoningEffort)
+    /// <summary>The CLI's id of the thread's current context window. The proxy's window never changes within a thread
+    /// (a compacted Claude Code conversation has another first message, so another thread), so the id is derived from
+    /// the thread key: stable across restarts, and never the thread key itself.</summary>
+    public static string ContextWindowId(string threadId)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
+        ArgumentNullException.ThrowIfNull(threadId);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes("context-window:" + threadId), hash);
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // RFC 9562 version 8: name-based, custom hash
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(bytes, bigEndian: true).ToString();
+    }
+
+    /// <summary>The <c>x-codex-turn-metadata</c> JSON, key for key and in the order the CLI 0.169.0 writes it for a turn
+    /// request (see <c>tests/CodexProxy.Tests/Codex/CodexCliGolden</c>). What describes the client is what holds for
+    /// the proxy: one root agent per thread, a new history, no Codex sandbox around the tools (Claude Code runs them
+    /// itself) and no automatic review, no analytics sent; the node REPL traits are the catalogue's, as the CLI
+    /// copies them. Non-ASCII is escaped, so the value is always a valid header.</summary>
+    public static string TurnMetadata(CodexTurn turn, string installationId, string model, string? reasoningEffort, CodexModelTraits? traits = null)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        traits ??= CodexModelTraits.Default;
+        var buffer = new ArrayBufferWriter<byte>(1024);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteString("installation_id", installationId);
             json.WriteString("session_id", turn.ThreadId);
             json.WriteString("thread_id", turn.ThreadId);
+            json.WriteString("agent_name", "/root");
             json.WriteString("turn_id", turn.TurnId);
             json.WriteString("window_id", WindowId(turn.ThreadId));
+            json.WriteNumber("window_number", 0);
+            json.WriteString("context_window_id", ContextWindowId(turn.ThreadId));
             json.WriteString("request_kind", "turn");
+            json.WriteString("history_initialization", "new");
+            json.WriteString("root_turn_id", turn.TurnId);
+            json.WriteString("thread_source", "user");
+            json.WriteString("turn_trigger", "exec");
+            json.WriteString("sandbox", "none");
+            json.WriteString("sandbox_mode", "danger-full-access");
+            json.WriteBoolean("auto_review_enabled", false);
+            json.WriteBoolean("node_repl_auto_review_required", traits.NodeReplAutoReviewRequired);
+            json.WriteBoolean("node_repl_disabled", traits.NodeReplDisabled);
+            json.WriteNumber("turn_started_at_unix_ms", turn.StartedAt.ToUnixTimeMilliseconds());
+            json.WriteBoolean("analytics_enabled", false);
             json.WriteString("model", model);
             if (reasoningEffort is not null)
             {
                 json.WriteString("reasoning_effort", reasoningEffort);
             }
 
-            json.WriteNumber("turn_started_at_unix_ms", turn.StartedAt.ToUnixTimeMilliseconds());
             json.WriteEndObject();
         }
 

@@ -39,7 +39,7 @@ internal sealed class OutgoingBody : IDisposable
         Turn = turn;
         Model = request.Model;
         ResponsesLite = request.ResponsesLite;
-        TurnMetadata = CodexTurnHeaders.TurnMetadata(turn, installationId, request.Model, request.Reasoning?.Effort);
+        TurnMetadata = CodexTurnHeaders.TurnMetadata(turn, installationId, request.Model, request.Reasoning?.Effort, request.ModelTraits);
         var withMetadata = request with { ClientMetadata = CodexTurnHeaders.ClientMetadata(turn, installationId, TurnMetadata) };
         _json = new PooledBufferWriter(pool, InitialBytes);
         try

@@ -35,6 +35,8 @@ public sealed class CatalogSnapshotTests
 
         var listed = bundled.Models.Where(m => m.Listed).Select(Describe).Order(StringComparer.Ordinal);
         Assert.Equal(listed, BuiltInCatalog.Snapshot.Models.Select(Describe).Order(StringComparer.Ordinal));
+        Assert.True(BuiltInCatalog.Snapshot.Find("gpt-6.1-sol")!.Traits.NodeReplAutoReviewRequired);
+        Assert.False(BuiltInCatalog.Snapshot.Find("gpt-5.5")!.Traits.NodeReplAutoReviewRequired);
     }
 
     [Fact]
@@ -117,7 +119,7 @@ public sealed class CatalogSnapshotTests
         m.ContextWindow, m.MaxContextWindow, m.AutoCompactTokenLimit, m.DefaultEffort,
         string.Join(",", m.SupportedEfforts.Select(l => l.Effort + ":" + l.Description)), m.DefaultReasoningSummary,
         m.SupportsReasoningSummaries, m.DefaultVerbosity, m.SupportsVerbosity, m.SupportsParallelToolCalls, m.UsesResponsesLite,
-        m.PrefersWebsockets, m.Upgrade?.Model, m.Upgrade?.MigrationMarkdown, string.Join(",", m.InputModalities));
+        m.PrefersWebsockets, m.Upgrade?.Model, m.Upgrade?.MigrationMarkdown, string.Join(",", m.InputModalities), m.Traits);
 
     private static CatalogSnapshot Snapshot(params CatalogModel[] models) => new(models, Live: true, PlanType: null);
 

@@ -145,7 +145,7 @@ public sealed class CodexCliCaptureTests
         var launcher = await CodexCliInstallation.EnsureInstalledAsync(ct);
         using var certificates = ThrowawayCertificates.Create();
         await using var fake = await FakeCodexUpstream.StartAsync(ct, certificates.Server);
-        fake.ValidateRequests = false; // the CLI is ground truth; see Codex/CodexCliGolden/README.md for what the validator would refuse
+        // Validation stays on: the fake must accept everything the CLI sends (the CLI is ground truth).
         fake.ModelsCatalogue = await File.ReadAllTextAsync(CodexCliCatalogue.FixturePath, ct);
         fake.Responder = responder;
         fake.AcceptWebSockets = webSocket;
@@ -157,6 +157,7 @@ public sealed class CodexCliCaptureTests
             var responses = fake.Requests;
             var diagnostics = result.Diagnostics + "\nbackend calls: " + string.Join(", ", fake.BackendCalls.Select(c => $"{c.Method} {c.Path}"));
             Assert.True(result.ExitCode == 0, diagnostics);
+            Assert.True(fake.Rejections.Count == 0, "the fake refused a CLI request: " + string.Join("; ", fake.Rejections.Select(r => r.Error.Body)));
             Assert.Contains(FinalText, result.Stdout, StringComparison.Ordinal);
             Assert.All(responses, request => Assert.Equal(model, request.Json?.GetProperty("model").GetString()));
             Assert.Contains(fake.BackendCalls, call => call.Path.StartsWith("/backend-api/wham/accounts/check", StringComparison.Ordinal));

@@ -37,6 +37,8 @@ public sealed class CodexCliCatalogueTests
     [InlineData("0.154.0", false, true)]
     [InlineData("0.130.0", false, true)]
     [InlineData("0.100.0", false, false)]
+    [InlineData("", false, false)]
+    [InlineData("latest", false, false)]
     public void FakeCatalogue_LeavesOutModelsNewerThanTheClient(string clientVersion, bool hasGpt6Sol, bool hasGpt55)
     {
         var served = Models(FakeCodexUpstream.FilterCatalogue(File.ReadAllText(CodexCliCatalogue.FixturePath), clientVersion));

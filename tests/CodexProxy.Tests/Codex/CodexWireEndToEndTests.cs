@@ -58,7 +58,11 @@ public sealed class CodexWireEndToEndTests
         using var metadata = JsonDocument.Parse(metadataHeader);
         var turn = metadata.RootElement;
         Assert.Equal(
-            ["installation_id", "session_id", "thread_id", "turn_id", "window_id", "request_kind", "model", "turn_started_at_unix_ms"],
+            [
+                "installation_id", "session_id", "thread_id", "agent_name", "turn_id", "window_id", "window_number", "context_window_id",
+                "request_kind", "history_initialization", "root_turn_id", "thread_source", "turn_trigger", "sandbox", "sandbox_mode",
+                "auto_review_enabled", "node_repl_auto_review_required", "node_repl_disabled", "turn_started_at_unix_ms", "analytics_enabled", "model",
+            ],
             turn.EnumerateObject().Select(p => p.Name).Where(n => n != "reasoning_effort"));
         Assert.Equal(installationId, turn.GetProperty("installation_id").GetString());
         Assert.Equal(threadKey, turn.GetProperty("thread_id").GetString());
@@ -70,7 +74,7 @@ public sealed class CodexWireEndToEndTests
         Assert.Equal("client_metadata", body.EnumerateObject().Last().Name);
         var clientMetadata = body.GetProperty("client_metadata");
         Assert.Equal(
-            ["session_id", "thread_id", "turn_id", "root_turn_id", "x-codex-installation-id", "x-codex-window-id", "x-codex-turn-metadata"],
+            ["session_id", "thread_id", "turn_id", "root_turn_id", "x-codex-installation-id", "x-codex-window-id", "x-codex-turn-metadata", "mcp_attribution"],
             clientMetadata.EnumerateObject().Select(p => p.Name));
         Assert.Equal(metadataHeader, clientMetadata.GetProperty("x-codex-turn-metadata").GetString());
         Assert.Equal(turn.GetProperty("turn_id").GetString(), clientMetadata.GetProperty("turn_id").GetString());

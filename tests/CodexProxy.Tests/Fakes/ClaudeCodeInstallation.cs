@@ -25,6 +25,37 @@ internal static class ClaudeCodeInstallation
     public static TheoryData<string> Versions =>
         Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } binary ? new TheoryData<string>(binary) : new TheoryData<string>(PinnedVersions());
 
+    /// <summary>Theory rows of (version, model) that keep CI time sane: every one of <paramref name="models"/> on the
+    /// newest pinned version (or on the binary in <see cref="BinaryVariable"/>), and <paramref name="olderPinsModel"/>
+    /// on each older pin.</summary>
+    public static TheoryData<string, string> VersionsAndModels(IReadOnlyList<string> models, string olderPinsModel)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var rows = new TheoryData<string, string>();
+        if (Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } binary)
+        {
+            foreach (var model in models)
+            {
+                rows.Add(binary, model);
+            }
+
+            return rows;
+        }
+
+        var pinned = PinnedVersions();
+        foreach (var older in pinned.Take(pinned.Count - 1))
+        {
+            rows.Add(older, olderPinsModel);
+        }
+
+        foreach (var model in models)
+        {
+            rows.Add(pinned[^1], model);
+        }
+
+        return rows;
+    }
+
     /// <summary>The path of a Claude Code binary that answers <c>--version</c>: a pinned <paramref name="version"/>
     /// (installed first when needed) or, when <paramref name="version"/> is a path, that binary.
     /// Throws with the reason when it cannot be made to run.</summary>

@@ -8,7 +8,8 @@ namespace CodexProxy.Tests.Fakes;
 /// official Codex CLI 0.169.0 sends (its golden captures): no <c>instructions</c>, item ids, and for the catalogue's
 /// Responses-lite models the lite shape (tools in an <c>additional_tools</c> input item, never top-level) together with
 /// the <c>x-openai-internal-codex-responses-lite: true</c> header; a lite body without the header, the header without a
-/// lite model, or top-level tools on a lite model are refused.
+/// lite model, or top-level tools on a lite model are refused. Tools are checked wherever they are declared: top-level,
+/// and inside <c>additional_tools</c> items and their namespaces.
 /// </summary>
 internal static class CodexRequestValidator
 {
@@ -82,7 +83,7 @@ internal static class CodexRequestValidator
             return UpstreamErrors.BadRequest("Input must be a list");
         }
 
-        return ValidateShape(request, body, model.GetString()!, input) ?? ValidateTools(body) ?? ValidateItems(input);
+        return ValidateShape(request, body, model.GetString()!, input) ?? ValidateTools(body, input) ?? ValidateItems(input);
     }
 
     private static ErrorScenario? ValidateShape(RecordedRequest request, JsonElement body, string model, JsonElement input)
@@ -113,36 +114,70 @@ internal static class CodexRequestValidator
         return null;
     }
 
-    private static ErrorScenario? ValidateTools(JsonElement body)
+    private static ErrorScenario? ValidateTools(JsonElement body, JsonElement input)
     {
-        if (!body.TryGetProperty("tools", out var tools))
+        if (body.TryGetProperty("tools", out var tools) && ValidateToolList(tools, "tools", "tools") is { } topLevel)
         {
-            return null;
+            return topLevel;
         }
 
+        var index = 0;
+        foreach (var item in input.EnumerateArray())
+        {
+            if (item.TryGetProperty("type", out var type) && type.ValueEquals("additional_tools") && item.TryGetProperty("tools", out var declared)
+                && ValidateToolList(declared, $"input[{index}].tools", "input") is { } rejection)
+            {
+                return rejection;
+            }
+
+            index++;
+        }
+
+        return null;
+    }
+
+    /// <summary>Function tools need a name the backend accepts and a parameters object; a namespace needs a name and
+    /// a tools array, checked the same way.</summary>
+    private static ErrorScenario? ValidateToolList(JsonElement tools, string path, string param)
+    {
         if (tools.ValueKind != JsonValueKind.Array)
         {
-            return UpstreamErrors.BadRequest("Invalid type for 'tools': expected an array.");
+            return UpstreamErrors.BadRequest($"Invalid type for '{path}': expected an array.");
         }
 
         var index = 0;
         foreach (var tool in tools.EnumerateArray())
         {
-            if (tool.TryGetProperty("type", out var type) && type.ValueEquals("function"))
+            var at = $"{path}[{index++}]";
+            var type = tool.TryGetProperty("type", out var t) ? t.GetString() : null;
+            if (type is not ("function" or "namespace"))
             {
-                var name = tool.TryGetProperty("name", out var n) ? n.GetString() : null;
-                if (name is not { Length: > 0 and <= 64 } || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
-                {
-                    return InvalidRequest($"Invalid 'tools[{index}].name': string does not match pattern '^[a-zA-Z0-9_-]{{1,64}}$'.", "tools");
-                }
-
-                if (!tool.TryGetProperty("parameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
-                {
-                    return InvalidRequest($"Missing required parameter: 'tools[{index}].parameters'.", "tools");
-                }
+                continue;
             }
 
-            index++;
+            var name = tool.TryGetProperty("name", out var n) ? n.GetString() : null;
+            if (name is not { Length: > 0 and <= 64 } || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+            {
+                return InvalidRequest($"Invalid '{at}.name': string does not match pattern '^[a-zA-Z0-9_-]{{1,64}}$'.", param);
+            }
+
+            if (type == "function" && (!tool.TryGetProperty("parameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object))
+            {
+                return InvalidRequest($"Missing required parameter: '{at}.parameters'.", param);
+            }
+
+            if (type == "namespace")
+            {
+                if (!tool.TryGetProperty("tools", out var inner))
+                {
+                    return InvalidRequest($"Missing required parameter: '{at}.tools'.", param);
+                }
+
+                if (ValidateToolList(inner, $"{at}.tools", param) is { } rejection)
+                {
+                    return rejection;
+                }
+            }
         }
 
         return null;

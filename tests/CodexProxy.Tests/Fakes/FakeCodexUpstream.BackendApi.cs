@@ -238,11 +238,13 @@ internal sealed partial class FakeCodexUpstream
     }
 
     /// <summary>Leaves out the models whose <c>minimal_client_version</c> is above <paramref name="clientVersion"/>,
-    /// as the backend does; without a parsable client version the catalogue is served whole.</summary>
+    /// as the backend does. The official client always names its version; a request without a parsable one is
+    /// served as the oldest client (only models without a minimal version), so a client that forgets it cannot see
+    /// today's models here either.</summary>
     internal static string FilterCatalogue(string catalogue, string? clientVersion)
     {
-        if (!Version.TryParse(clientVersion, out var client) || JsonNode.Parse(catalogue) is not JsonObject root
-            || root["models"] is not JsonArray models)
+        var client = Version.TryParse(clientVersion, out var parsed) ? parsed : new Version(0, 0, 0);
+        if (JsonNode.Parse(catalogue) is not JsonObject root || root["models"] is not JsonArray models)
         {
             return catalogue;
         }

@@ -54,7 +54,8 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
     /// <summary>Answers zstd-compressed bodies with 415, like a server without zstd support.</summary>
     public bool RefuseCompressedBodies { get; set; }
 
-    /// <summary>When set, every answer carries <c>x-codex-turn-state</c> with the value it returns (none for null).</summary>
+    /// <summary>When set, every answer carries <c>x-codex-turn-state</c> with the value it returns (none for null); later
+    /// requests of the same turn must echo it (see <c>FakeCodexUpstream.TurnState.cs</c>).</summary>
     public Func<RecordedRequest, string?>? TurnState { get; set; }
 
     /// <summary><c>Set-Cookie</c> values added to every answer.</summary>
@@ -163,7 +164,7 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
         try
         {
             request = await RecordAsync(http.Request);
-            var rejection = EncodingRejection(request) ?? (ValidateRequests ? CodexRequestValidator.Validate(request) : null);
+            var rejection = EncodingRejection(request) ?? (ValidateRequests ? CodexRequestValidator.Validate(request) ?? TurnStateRejection(request) : null);
             UpstreamScenario scenario;
             lock (_gate)
             {
@@ -183,7 +184,7 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
                 scenario = dynamic.Responder(request);
             }
 
-            AddAnswerHeaders(http.Response, request);
+            AddAnswerHeaders(http.Response, request, rejected: rejection is not null);
             await AnswerAsync(http, scenario);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -207,11 +208,13 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
             ? null
             : new ErrorScenario(StatusCodes.Status415UnsupportedMediaType, $$"""{"detail":"Unsupported Content-Encoding: {{request.ContentEncoding}}"}""");
 
-    private void AddAnswerHeaders(HttpResponse response, RecordedRequest request)
+    /// <summary>A refused request gets no turn state: only an answered turn is routed somewhere.</summary>
+    private void AddAnswerHeaders(HttpResponse response, RecordedRequest request, bool rejected)
     {
-        if (TurnState?.Invoke(request) is { } turnState)
+        if (!rejected && TurnState?.Invoke(request) is { } turnState)
         {
             response.Headers["x-codex-turn-state"] = turnState;
+            RememberTurnState(request, turnState);
         }
 
         foreach (var cookie in SetCookies)

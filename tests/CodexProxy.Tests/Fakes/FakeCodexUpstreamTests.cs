@@ -136,7 +136,55 @@ public sealed class FakeCodexUpstreamTests
         }
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(FakeCodexUpstream fake, string body, CancellationToken ct, string? liteHeader = null)
+    [Theory]
+    [InlineData("""{"type":"function","name":"Bash","parameters":{"type":"object"}}""", null)]
+    [InlineData("""{"type":"function","name":"mcp.server tool","parameters":{"type":"object"}}""", "input[0].tools[0].tools[0].name")]
+    [InlineData("""{"type":"function","name":"Bash"}""", "input[0].tools[0].tools[0].parameters")]
+    public async Task ResponsesLite_ToolsInsideAdditionalTools_AreCheckedLikeTopLevelOnes(string tool, string? expected)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeCodexUpstream.StartAsync(ct);
+        fake.Enqueue(UpstreamScenario.Transcript("text-hello.sse"));
+        var body = $$"""{"model":"gpt-6.1-sol","stream":true,"input":[{"type":"additional_tools","id":"at_1","role":"developer","tools":[{"type":"namespace","name":"functions","tools":[{{tool}}]}]},{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}],"store":false}""";
+
+        using var response = await PostAsync(fake, body, ct, "true");
+
+        Assert.Equal(expected is null ? HttpStatusCode.OK : HttpStatusCode.BadRequest, response.StatusCode);
+        if (expected is not null)
+        {
+            Assert.Contains(expected, await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task TurnState_MustBeEchoedWithinItsTurn_AndNeverInAnother()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeCodexUpstream.StartAsync(ct);
+        fake.TurnState = request => request.Header("x-codex-turn-state") ?? $"ts-{request.Number}";
+        fake.Responder = _ => UpstreamScenario.Transcript("text-hello.sse");
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var (turn, echoed) in new (string, string?)[] { ("turn-a", null), ("turn-a", null), ("turn-a", "ts-9"), ("turn-a", "ts-1"), ("turn-b", "ts-1"), ("turn-b", null) })
+        {
+            var headers = new Dictionary<string, string> { ["x-codex-turn-metadata"] = $$"""{"turn_id":"{{turn}}"}""" };
+            if (echoed is not null)
+            {
+                headers["x-codex-turn-state"] = echoed;
+            }
+
+            using var response = await PostAsync(fake, ValidBody, ct, extraHeaders: headers);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.OK], statuses);
+        Assert.Contains("must echo", fake.Rejections[0].Error.Body, StringComparison.Ordinal);
+        Assert.Contains("ts-1", fake.Rejections[0].Error.Body, StringComparison.Ordinal);
+        Assert.Contains("does not belong to this turn", fake.Rejections[2].Error.Body, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(
+        FakeCodexUpstream fake, string body, CancellationToken ct, string? liteHeader = null, IReadOnlyDictionary<string, string>? extraHeaders = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fake.BaseUrl, "codex/responses"))
         {
@@ -146,6 +194,11 @@ public sealed class FakeCodexUpstreamTests
         if (liteHeader is not null)
         {
             request.Headers.TryAddWithoutValidation(CodexRequestValidator.ResponsesLiteHeader, liteHeader);
+        }
+
+        foreach (var (name, value) in extraHeaders ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
         return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);

@@ -1,28 +1,36 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CodexProxy.Tests.Codex.CodexCli;
 using CodexProxy.Tests.Fakes;
 using Xunit;
 
 namespace CodexProxy.Tests.Hosting;
 
 /// <summary>
-/// The real Claude Code CLI (every version pinned in <c>tests/claude-code</c>), headless, through the proxy to the
-/// fake backend: the model asks for a Bash call, Claude Code runs it, and the output travels back upstream.
-/// Versions differ in side calls, tools and model ids, so the assertions are about what the user sees.
+/// The real Claude Code CLI (the versions pinned in <c>tests/claude-code</c>), headless, through the proxy to the
+/// fake backend serving the Codex CLI 0.169.0 catalogue: the model asks for a Bash call, Claude Code runs it, and the
+/// output travels back upstream. Versions differ in side calls, tools and model ids, so the assertions are about what
+/// the user sees, and about the request shape the catalogue asks for (the fake refuses the wrong one).
 /// </summary>
 [Trait("Category", "ClaudeCode")]
 public sealed class ClaudeCodeTests
 {
     private const string FinalText = "The marker command ran.";
+    private const string LiteModel = "gpt-6.1-sol";
+
+    /// <summary>A Responses-lite model and a classic one on the newest pin; the classic one on older pins.</summary>
+    public static TheoryData<string, string> VersionsAndModels =>
+        ClaudeCodeInstallation.VersionsAndModels([LiteModel, AnthropicRequests.Model], olderPinsModel: AnthropicRequests.Model);
 
     [Theory(Timeout = 15 * 60 * 1000)]
-    [MemberData(nameof(ClaudeCodeInstallation.Versions), MemberType = typeof(ClaudeCodeInstallation))]
-    public async Task BashToolLoop_RunsCommandAndReportsFinalText(string version)
+    [MemberData(nameof(VersionsAndModels))]
+    public async Task BashToolLoop_RunsCommandAndReportsFinalText(string version, string model)
     {
         var ct = TestContext.Current.CancellationToken;
         var claude = await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct);
         var marker = $"MARKER_{Guid.NewGuid():N}";
         await using var fake = await FakeCodexUpstream.StartAsync(ct);
+        fake.ModelsCatalogue = await File.ReadAllTextAsync(CodexCliCatalogue.FixturePath, ct);
         fake.Responder = request => Respond(request, marker);
         await using var proxy = await ProxyFixture.StartAsync(fake, ct);
         var home = Directory.CreateTempSubdirectory("codex-proxy-cc-home-");
@@ -30,7 +38,7 @@ public sealed class ClaudeCodeTests
         try
         {
             var (exitCode, stdout, stderr) = await ProcessRunner.RunSplitAsync(
-                StartInfo(claude, proxy.BaseAddress, home.FullName, workDir.FullName, "Run the marker command with the Bash tool, then tell me it ran.", AnthropicRequests.Model),
+                StartInfo(claude, proxy.BaseAddress, home.FullName, workDir.FullName, "Run the marker command with the Bash tool, then tell me it ran.", model),
                 TimeSpan.FromMinutes(2),
                 ct);
 
@@ -43,11 +51,36 @@ public sealed class ClaudeCodeTests
             Assert.Equal(0, exitCode);
             Assert.Empty(fake.Rejections);
             Assert.Contains(fake.Requests, r => r.FunctionCallOutputTexts().Any(output => output.Contains(marker, StringComparison.Ordinal)));
+            var loop = fake.Requests.Where(r => r.ToolNames.Contains("Bash")).ToList();
+            Assert.True(loop.Count >= 2, diagnostics);
+            Assert.All(loop, request => AssertShape(request, model));
         }
         finally
         {
             home.Delete(recursive: true);
             workDir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Responses-lite (every gpt-6.x in the catalogue): the header, the tools in an <c>additional_tools</c>
+    /// item first in the input, no top-level <c>tools</c>; classic: top-level tools and neither of the others.</summary>
+    private static void AssertShape(RecordedRequest request, string model)
+    {
+        var body = request.Json!.Value;
+        Assert.Equal(model, body.GetProperty("model").GetString());
+        var declarations = request.ItemsOfType("additional_tools").ToList();
+        if (model == LiteModel)
+        {
+            Assert.Equal("true", request.Header(CodexRequestValidator.ResponsesLiteHeader));
+            Assert.False(body.TryGetProperty("tools", out _), "a lite request carries no top-level tools");
+            Assert.True(request.InputItems[0].GetProperty("type").ValueEquals("additional_tools"));
+            Assert.Equal("all_turns", body.GetProperty("reasoning").GetProperty("context").GetString());
+        }
+        else
+        {
+            Assert.Null(request.Header(CodexRequestValidator.ResponsesLiteHeader));
+            Assert.Empty(declarations);
+            Assert.Contains(body.GetProperty("tools").EnumerateArray(), tool => tool.TryGetProperty("name", out var name) && name.ValueEquals("Bash"));
         }
     }
 

@@ -56,7 +56,11 @@ internal sealed record CodexSummaryText([property: JsonPropertyName("text")] str
 internal sealed record CodexFunctionCallItem(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("arguments")] string Arguments,
-    [property: JsonPropertyName("call_id")] string CallId) : CodexInputItem;
+    [property: JsonPropertyName("call_id")] string CallId) : CodexInputItem
+{
+    /// <summary>A call in the history has been made; the official client replays it with this status.</summary>
+    [JsonPropertyName("status")][JsonPropertyOrder(-1)] public string Status { get; init; } = "completed";
+}
 
 internal sealed record CodexFunctionCallOutputItem(
     [property: JsonPropertyName("call_id")] string CallId,

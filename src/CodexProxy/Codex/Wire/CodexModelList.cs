@@ -60,6 +60,12 @@ internal sealed record CodexModelInfo
 
     [JsonPropertyName("prefer_websockets")] public bool? PreferWebsockets { get; init; }
 
+    /// <summary>Copied into every turn's <c>x-codex-turn-metadata</c>, as the official client does.</summary>
+    [JsonPropertyName("node_repl_auto_review_required")] public bool? NodeReplAutoReviewRequired { get; init; }
+
+    /// <summary>Copied into every turn's <c>x-codex-turn-metadata</c>, as the official client does.</summary>
+    [JsonPropertyName("node_repl_disabled")] public bool? NodeReplDisabled { get; init; }
+
     /// <summary>Set on legacy models: the model that replaces it.</summary>
     [JsonPropertyName("upgrade")] public CodexModelUpgrade? Upgrade { get; init; }
 

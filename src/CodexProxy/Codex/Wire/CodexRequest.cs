@@ -51,6 +51,15 @@ internal sealed record CodexRequest
     /// <summary>The <c>developer</c> item in <see cref="Input"/> that carries the client's system prompt; the upstream
     /// pipeline moves it to <see cref="Instructions"/> when the backend insists on that field. Not part of the body.</summary>
     [JsonIgnore] public CodexMessageItem? SystemPrompt { get; init; }
+
+    /// <summary>The catalogue's traits of <see cref="Model"/>, reported in the turn metadata. Not part of the body.</summary>
+    [JsonIgnore] public CodexModelTraits ModelTraits { get; init; } = CodexModelTraits.Default;
+}
+
+/// <summary>Catalogue fields of a model that the official client copies into its <c>x-codex-turn-metadata</c>.</summary>
+internal sealed record CodexModelTraits(bool NodeReplAutoReviewRequired, bool NodeReplDisabled)
+{
+    public static readonly CodexModelTraits Default = new(NodeReplAutoReviewRequired: false, NodeReplDisabled: false);
 }
 
 /// <summary>The body's <c>client_metadata</c>: flat string values, the turn metadata as a JSON string.</summary>
@@ -70,6 +79,10 @@ internal sealed record CodexClientMetadata
     [JsonPropertyName("x-codex-window-id")] public required string WindowId { get; init; }
 
     [JsonPropertyName("x-codex-turn-metadata")] public required string TurnMetadata { get; init; }
+
+    /// <summary>What the official client sends when no MCP server is attributed for the turn; the proxy never
+    /// attributes one.</summary>
+    [JsonPropertyName("mcp_attribution")] public string McpAttribution { get; init; } = """{"status":"none"}""";
 }
 
 internal sealed record CodexReasoning

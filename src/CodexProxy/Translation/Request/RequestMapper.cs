@@ -61,6 +61,7 @@ internal static class RequestMapper
             Text = CatalogSettings.Verbosity(catalogModel, requested: null) is { } verbosity ? new CodexTextOptions { Verbosity = verbosity } : null,
             ResponsesLite = shape.ResponsesLite,
             SystemPrompt = shape.SystemPrompt,
+            ModelTraits = catalogModel?.Traits ?? CodexModelTraits.Default,
         };
         return new MappedRequest(body, request.Model, toolNames) { OmitThinkingText = EffortMapper.OmitsThinkingText(request.Thinking) };
     }

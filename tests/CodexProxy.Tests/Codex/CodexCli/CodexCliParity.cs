@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using CodexProxy.Tests.Fakes;
 
 namespace CodexProxy.Tests.Codex.CodexCli;
@@ -13,22 +11,31 @@ internal sealed record ParityDifference(string Id, string Detail);
 /// field by field, after the golden normalisation (ids, tokens, times and ports become placeholders, then every
 /// <c>&lt;uuid-N&gt;</c> is just <c>&lt;uuid&gt;</c>). Text that is the client's own (prompts, tool descriptions and
 /// schemas, tool names) is compared by shape only: which item kinds and keys occur, which tool types, where the tool
-/// declaration sits, what the conversation tail looks like. Ids: <c>header:{name}:{missing|extra|value}</c>,
-/// <c>body.{path}:{missing|extra|value}</c>, <c>body.input[{kind}]…</c>, <c>body.tools[{type}]…</c>,
-/// <c>relation:{a}={b}</c> (two values the CLI sends equal), <c>body:key-order</c>.
+/// declaration sits, what the conversation tail looks like.
+/// <para>Values that vary per run or per build are compared by form, never ignored: the thread key (the CLI's
+/// <c>session-id</c>) becomes <c>&lt;thread&gt;</c> on each side and its two forms are one difference
+/// (<c>thread-key:value(…)</c>); the User-Agent is compared part by part (originator, version, platform, terminal)
+/// with the proxy's own version as <c>&lt;version&gt;</c>; the turn metadata inside <c>client_metadata</c> is compared
+/// only through its header twin, and only while both sides keep the two identical.</para>
+/// <para>Ids: <c>header:{name}:{missing|extra|value(CLI→proxy)}</c>, <c>body.{path}:…</c>, <c>body.input[{kind}]…</c>,
+/// <c>body.tools[{type}]…</c>, <c>body.input:tail[{CLI kind}→{proxy kind}]</c>, <c>relation:{a}={b}</c> (two values
+/// the CLI sends equal), <c>body:key-order</c>. A value difference names both values when they are short, so an entry
+/// allows that exact difference and no other.</para>
 /// </summary>
 internal static partial class CodexCliParity
 {
     /// <summary>Transport details that differ between any two HTTP clients.</summary>
     private static readonly string[] IgnoredHeaders = ["host", "content-length", "connection", "traceparent"];
 
-    /// <summary>Values the CLI sends equal (the thread id): the proxy must keep them equal too.</summary>
+    /// <summary>Values the CLI sends equal (the thread id, the turn metadata twins): the proxy must keep them equal too.</summary>
     private static readonly (string A, string B)[] Relations =
     [
         ("header:session-id", "header:thread-id"),
         ("header:session-id", "header:x-client-request-id"),
         ("header:session-id", "body.prompt_cache_key"),
         ("header:session-id", "body.client_metadata.session_id"),
+        ("header:x-codex-window-id", "body.client_metadata.x-codex-window-id"),
+        ("header:x-codex-turn-metadata", "body.client_metadata.x-codex-turn-metadata"),
     ];
 
     public static IReadOnlyList<ParityDifference> Compare(JsonObject golden, RecordedRequest proxy)
@@ -36,14 +43,21 @@ internal static partial class CodexCliParity
         ArgumentNullException.ThrowIfNull(golden);
         ArgumentNullException.ThrowIfNull(proxy);
         var normalized = JsonNode.Parse(new CodexCliGoldenNormalizer(Path.GetTempPath(), Path.GetTempPath()).Normalize(proxy))!.AsObject();
-        var ours = Generic(normalized);
-        var theirs = Generic(golden);
+        return Compare(golden, normalized);
+    }
+
+    /// <summary>Compares two requests already in the golden form.</summary>
+    public static IReadOnlyList<ParityDifference> Compare(JsonObject golden, JsonObject proxy)
+    {
+        ArgumentNullException.ThrowIfNull(golden);
+        ArgumentNullException.ThrowIfNull(proxy);
         var differences = new List<ParityDifference>();
+        CompareRelations(golden, proxy, differences);
+        var (theirs, ours) = WithThreadKeys(golden, proxy, differences);
+        WithoutTurnMetadataTwin(golden, theirs);
+        WithoutTurnMetadataTwin(proxy, ours);
         CompareHeaders(theirs["headers"]!.AsObject(), ours["headers"]!.AsObject(), differences);
-        var theirBody = theirs["body"]!.AsObject();
-        var ourBody = ours["body"]?.AsObject() ?? [];
-        CompareBody(theirBody, ourBody, differences);
-        CompareRelations(golden, normalized, differences);
+        CompareBody(theirs["body"]?.AsObject() ?? [], ours["body"]?.AsObject() ?? [], differences);
         return differences;
     }
 
@@ -55,10 +69,18 @@ internal static partial class CodexCliParity
             if (their is not null && our is not null && AsJsonObject(their) is { } theirJson && AsJsonObject(our) is { } ourJson)
             {
                 CompareNodes($"header:{name}.", theirJson, ourJson, differences);
-                continue;
             }
-
-            Add(differences, $"header:{name}", their, our);
+            else if (name == "user-agent" && UserAgentParts(their) is { } theirParts && UserAgentParts(our) is { } ourParts)
+            {
+                foreach (var (part, value) in theirParts)
+                {
+                    Add(differences, $"header:user-agent.{part}", value, ourParts[part]);
+                }
+            }
+            else
+            {
+                Add(differences, $"header:{name}", their, our);
+            }
         }
     }
 
@@ -103,16 +125,26 @@ internal static partial class CodexCliParity
 
             CompareKeys(path, their, our, differences);
             CompareSet($"{path}.content", their.SelectMany(ContentTypes), our.SelectMany(ContentTypes), differences);
+            CompareValues($"{path}.status", their, our, "status", differences);
             if (kind == "additional_tools")
             {
                 CompareToolDeclaration(their[0]!.AsObject(), theirs.IndexOf(their[0]), our[0]!.AsObject(), ours.IndexOf(our[0]), differences);
             }
         }
 
-        var (theirTail, ourTail) = (Tail(theirs), Tail(ours));
-        if (!theirTail.SequenceEqual(ourTail))
+        CompareTail(Tail(theirs), Tail(ours), differences);
+    }
+
+    /// <summary>The turn's own items after the last user message, position by position.</summary>
+    private static void CompareTail(List<string> theirs, List<string> ours, List<ParityDifference> differences)
+    {
+        for (var i = 0; i < Math.Max(theirs.Count, ours.Count); i++)
         {
-            differences.Add(new("body.input:tail", $"after the last user message: CLI [{string.Join(", ", theirTail)}], proxy [{string.Join(", ", ourTail)}]"));
+            var (their, our) = (i < theirs.Count ? theirs[i] : "(none)", i < ours.Count ? ours[i] : "(none)");
+            if (their != our)
+            {
+                differences.Add(new($"body.input:tail[{their}→{our}]", $"after the last user message: CLI [{string.Join(", ", theirs)}], proxy [{string.Join(", ", ours)}]"));
+            }
         }
     }
 
@@ -161,11 +193,7 @@ internal static partial class CodexCliParity
             }
 
             CompareKeys(typed, their, our, differences);
-            if (their.Select(t => t?["strict"]?.ToJsonString()).Distinct().SequenceEqual(our.Select(t => t?["strict"]?.ToJsonString()).Distinct()) is false)
-            {
-                differences.Add(new($"{typed}.strict:value", "strict differs"));
-            }
-
+            CompareValues($"{typed}.strict", their, our, "strict", differences);
             if (type == "function" && !KeyOrder(their[0]).SequenceEqual(KeyOrder(our[0])))
             {
                 differences.Add(new($"{typed}:key-order", $"CLI {string.Join(",", KeyOrder(their[0]))}; proxy {string.Join(",", KeyOrder(our[0]))}"));
@@ -206,7 +234,7 @@ internal static partial class CodexCliParity
             return;
         }
 
-        Add(differences, path.TrimEnd('.'), theirs?.ToJsonString(), ours?.ToJsonString());
+        Add(differences, path.TrimEnd('.'), Text(theirs), Text(ours));
     }
 
     private static void Add(List<ParityDifference> differences, string path, string? theirs, string? ours, bool valueMatters = true)
@@ -221,7 +249,7 @@ internal static partial class CodexCliParity
             (not null, null) => ("missing", $"CLI sends {Short(theirs)}; the proxy does not"),
             (null, not null) => ("extra", $"the proxy sends {Short(ours)}; the CLI does not"),
             _ when !valueMatters || theirs == ours => (null, null),
-            _ => ("value", $"CLI {Short(theirs!)}, proxy {Short(ours!)}"),
+            _ => (ValueSuffix(theirs!, ours!), $"CLI {Short(theirs!)}, proxy {Short(ours!)}"),
         };
         if (suffix is not null)
         {
@@ -233,79 +261,20 @@ internal static partial class CodexCliParity
     {
         foreach (var (a, b) in Relations)
         {
-            var theirs = Lookup(golden, a) is { } x && x == Lookup(golden, b);
-            var ours = Lookup(proxy, a) is { } y && y == Lookup(proxy, b);
-            if (theirs && !ours)
+            if (SameValue(golden, a, b) && !SameValue(proxy, a, b))
             {
                 differences.Add(new($"relation:{a}={b}", $"the CLI sends the same value as {a} and {b}; the proxy does not"));
             }
         }
     }
 
-    private static string? Lookup(JsonObject request, string path)
+    /// <summary>The body's copy of the turn metadata is compared through the header only, when it is the same text.</summary>
+    private static void WithoutTurnMetadataTwin(JsonObject original, JsonObject generic)
     {
-        var node = path.StartsWith("header:", StringComparison.Ordinal)
-            ? request["headers"]?[path["header:".Length..]]
-            : request["body"];
-        if (!path.StartsWith("header:", StringComparison.Ordinal))
+        if (SameValue(original, "header:x-codex-turn-metadata", "body.client_metadata.x-codex-turn-metadata")
+            && generic["body"]?["client_metadata"] is JsonObject metadata)
         {
-            foreach (var part in path["body.".Length..].Split('.'))
-            {
-                node = node?[part];
-            }
-        }
-
-        return node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
-    }
-
-    /// <summary>The golden form with every numbered uuid placeholder made equal: the proxy's ids are its own.</summary>
-    private static JsonObject Generic(JsonObject request) =>
-        JsonNode.Parse(NumberedUuid().Replace(request.ToJsonString(), "<uuid>"))!.AsObject();
-
-    private static string Kind(JsonNode? item) =>
-        item?["type"]?.GetValue<string>() is "message" ? $"message/{item["role"]?.GetValue<string>()}" : item?["type"]?.GetValue<string>() ?? "?";
-
-    private static IEnumerable<string> ContentTypes(JsonNode? item) =>
-        item?["content"] is JsonArray parts ? parts.Select(p => p?["type"]?.GetValue<string>() ?? "?") : [];
-
-    private static IEnumerable<string> KeyOrder(JsonNode? node) => node is JsonObject obj ? obj.Select(p => p.Key) : [];
-
-    /// <summary>The kinds after the last user message: the turn's own items (reasoning, calls, outputs).</summary>
-    private static List<string> Tail(JsonArray input)
-    {
-        var kinds = input.Select(Kind).ToList();
-        return kinds[(kinds.LastIndexOf("message/user") + 1)..];
-    }
-
-    private static Dictionary<string, JsonObject> Namespaces(JsonObject declaration) =>
-        (declaration["tools"]?.AsArray() ?? []).OfType<JsonObject>()
-            .Where(t => t["type"]?.GetValue<string>() == "namespace")
-            .ToDictionary(t => t["name"]?.GetValue<string>() ?? "?", t => t);
-
-    private static string? IdPrefix(JsonNode? id) => id?.GetValue<string>() is { } text && text.IndexOf('_') is > 0 and var i ? text[..(i + 1)] : null;
-
-    private static JsonObject? AsJsonObject(JsonNode value) =>
-        value is JsonValue json && json.GetValueKind() == JsonValueKind.String ? AsJsonObject(json.GetValue<string>()) : null;
-
-    private static JsonObject? AsJsonObject(string text)
-    {
-        if (!text.StartsWith('{'))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
+            metadata.Remove("x-codex-turn-metadata");
         }
     }
-
-    private static string Short(string text) => text.Length > 160 ? text[..160] + "…" : text;
-
-    [GeneratedRegex(@"<uuid-\d+>")]
-    private static partial Regex NumberedUuid();
 }

@@ -52,7 +52,7 @@ public sealed class RequestMapperJsonTests
             {"type":"message","role":"developer","content":[{"type":"input_text","text":"Available agents: Explore"}]},
             {"type":"reasoning","summary":[{"type":"summary_text","text":"Run dotnet test."}],"content":null,"encrypted_content":"gAAAAB"},
             {"type":"message","role":"assistant","content":[{"type":"output_text","text":"Running the tests."}]},
-            {"type":"function_call","name":"Bash","arguments":"{\"command\":\"dotnet test\",\"description\":\"Run tests\"}","call_id":"toolu_01"},
+            {"type":"function_call","status":"completed","name":"Bash","arguments":"{\"command\":\"dotnet test\",\"description\":\"Run tests\"}","call_id":"toolu_01"},
             {"type":"function_call_output","call_id":"toolu_01","output":"Passed: 3"}],
             "tools":[{"type":"function","name":"Bash","description":"Runs a command","strict":false,"parameters":{"type":"object","properties":{"command":{"type":"string"},"description":{"description":"What it does","type":"string"}},"required":["command"],"additionalProperties":false}}],
             "tool_choice":"auto","parallel_tool_calls":true,"reasoning":{"effort":"high","summary":"auto"},
