@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using CodexProxy.Codex.WebSocketTransport;
 using CodexProxy.Codex.Wire;
 using CodexProxy.Configuration;
 using CodexProxy.Diagnostics;
@@ -15,6 +16,7 @@ namespace CodexProxy.Codex;
 /// </summary>
 internal sealed class CodexUpstream(
     CodexClient client,
+    CodexWebSocketTransport webSockets,
     UpstreamRetryPolicy policy,
     ProxyOptions options,
     TimeProvider time,
@@ -55,7 +57,8 @@ internal sealed class CodexUpstream(
             UpstreamAttempt? attempt = null;
             try
             {
-                attempt = await UpstreamAttempt.OpenAsync(client, request, options.UpstreamIdleTimeout, time, gauges, cancellationToken);
+                attempt = await webSockets.TryOpenAsync(request, cancellationToken)
+                    ?? await UpstreamAttempt.OpenAsync(client, request, options.UpstreamIdleTimeout, time, gauges, cancellationToken);
                 await attempt.ReadPreambleAsync();
                 return attempt;
             }

@@ -2,6 +2,7 @@ using System.Net;
 using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
+using CodexProxy.Codex.WebSocketTransport;
 using CodexProxy.Configuration;
 using CodexProxy.Diagnostics;
 using CodexProxy.Hosting.OpenAI;
@@ -53,6 +54,7 @@ internal static class ProxyApp
         builder.Services.AddSingleton(CodexClient.CreateHttpClient());
         builder.Services.AddSingleton<CodexClient>();
         builder.Services.AddSingleton(UpstreamRetryPolicy.Default);
+        builder.Services.AddSingleton<CodexWebSocketTransport>();
         builder.Services.AddSingleton<CodexUpstream>();
         builder.Services.AddSingleton<TokenCalibration>();
         builder.Services.AddSingleton<ModelCatalog>();
