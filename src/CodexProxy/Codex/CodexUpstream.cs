@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using CodexProxy.Codex.WebSocketTransport;
 using CodexProxy.Codex.Wire;
 using CodexProxy.Configuration;
 using CodexProxy.Diagnostics;

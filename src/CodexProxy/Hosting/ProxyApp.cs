@@ -2,7 +2,6 @@ using System.Net;
 using CodexProxy.Anthropic;
 using CodexProxy.Auth;
 using CodexProxy.Codex;
-using CodexProxy.Codex.WebSocketTransport;
 using CodexProxy.Configuration;
 using CodexProxy.Diagnostics;
 using CodexProxy.Hosting.OpenAI;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 
-namespace CodexProxy.Codex.WebSocketTransport;
+namespace CodexProxy.Codex;
 
 /// <summary>
 /// One open WebSocket to <c>/codex/responses</c> for one conversation of one account, and what the backend holds on it

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using CodexProxy.Auth;
 
-namespace CodexProxy.Codex.WebSocketTransport;
+namespace CodexProxy.Codex;
 
 /// <summary>The upgrade did not happen. <see cref="Status"/> is the HTTP status the backend answered instead (426,
 /// 401, …), or null when it could not be reached in time.</summary>

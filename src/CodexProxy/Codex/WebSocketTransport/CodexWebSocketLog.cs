@@ -1,4 +1,4 @@
-namespace CodexProxy.Codex.WebSocketTransport;
+namespace CodexProxy.Codex;
 
 /// <summary>WebSocket transport log messages. Never pass tokens, headers or prompt bodies here.</summary>
 internal static partial class CodexWebSocketLog

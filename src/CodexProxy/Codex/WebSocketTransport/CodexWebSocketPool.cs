@@ -1,4 +1,4 @@
-namespace CodexProxy.Codex.WebSocketTransport;
+namespace CodexProxy.Codex;
 
 /// <summary>
 /// The open sockets, one per conversation and account, and the remembered fallback: after a failed upgrade every turn

@@ -6,7 +6,7 @@ using CodexProxy.Codex.Wire;
 using CodexProxy.Configuration;
 using CodexProxy.Diagnostics;
 
-namespace CodexProxy.Codex.WebSocketTransport;
+namespace CodexProxy.Codex;
 
 /// <summary>
 /// The official Codex CLI's transport: one WebSocket per conversation (its <c>prompt_cache_key</c>) and account, used

@@ -6,7 +6,7 @@ using System.Text.Json;
 using CodexProxy.Auth;
 using CodexProxy.Codex.Wire;
 
-namespace CodexProxy.Codex.WebSocketTransport;
+namespace CodexProxy.Codex;
 
 /// <summary>
 /// One turn on a conversation's socket: sends the <c>response.create</c> frame (only the new items with

@@ -1,4 +1,4 @@
-namespace CodexProxy.Codex.WebSocketTransport;
+namespace CodexProxy.Codex;
 
 /// <summary>Why a turn goes out in full rather than as the items after the socket's last response.</summary>
 internal enum FullRequestReason

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CodexProxy.Codex.Wire;
 
-namespace CodexProxy.Codex.WebSocketTransport;
+namespace CodexProxy.Codex;
 
 /// <summary>
 /// A fingerprint of exact wire bytes: the length and a SHA-256 prefix of one input item (or of a request's settings)

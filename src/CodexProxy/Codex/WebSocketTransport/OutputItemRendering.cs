@@ -1,25 +1,24 @@
 using CodexProxy.Codex.Wire;
 
-namespace CodexProxy.Codex.WebSocketTransport;
+namespace CodexProxy.Codex;
 
 /// <summary>
 /// An output item as the proxy's own request would carry it on the next turn, once the client has replayed the answer:
-/// an assistant message as one <c>output_text</c> (the translator joins a message's parts into one text block), a
-/// function call with its name, arguments and call id, reasoning with its summary paragraphs joined into one summary
-/// (the translator's thinking block) and its encrypted content. Anything else (refusals, hosted tool calls, empty
-/// text, reasoning without encrypted content) has no such rendition and is <see cref="ItemDigest.Unmatchable"/>.
+/// an assistant message as its one <c>output_text</c>, a function call with its name, arguments and call id, reasoning
+/// with its one summary paragraph (or none) and its encrypted content. Anything the replay would not carry exactly as
+/// the backend produced it is <see cref="ItemDigest.Unmatchable"/>, so the next turn goes out in full: a message of
+/// several parts or a summary of several paragraphs (the translator joins them into one block), refusals, hosted tool
+/// calls, empty text, reasoning without encrypted content.
 /// </summary>
 internal static class OutputItemRendering
 {
-    private const string ThinkingSeparator = "\n\n";
-
     public static CodexInputItem? ToInputItem(CodexOutputItem item) => item.Type switch
     {
         "message" when item.Role is "assistant" && MessageText(item) is { Length: > 0 } text => new CodexMessageItem("assistant", [new CodexOutputText(text)]),
         "function_call" when item is { Name: { } name, Arguments: { } arguments, CallId: { } callId } => new CodexFunctionCallItem(name, arguments, callId),
-        "reasoning" when item.EncryptedContent is { Length: > 0 } encrypted => new CodexReasoningItem
+        "reasoning" when item.EncryptedContent is { Length: > 0 } encrypted && SummaryText(item) is { } summary => new CodexReasoningItem
         {
-            Summary = SummaryText(item) is { Length: > 0 } summary ? [new CodexSummaryText(summary)] : [],
+            Summary = summary.Length > 0 ? [new CodexSummaryText(summary)] : [],
             EncryptedContent = encrypted,
         },
         _ => null,
@@ -29,10 +28,13 @@ internal static class OutputItemRendering
         ToInputItem(item) is { } rendered ? ItemDigest.OfItems([rendered])[0] : ItemDigest.Unmatchable;
 
     private static string? MessageText(CodexOutputItem item) =>
-        item.Content is { } parts && parts.All(static part => part.Type == "output_text")
-            ? string.Concat(parts.Select(static part => part.Text))
-            : null;
+        item.Content is [{ Type: "output_text", Text: { } text }] ? text : null;
 
-    private static string SummaryText(CodexOutputItem item) =>
-        string.Join(ThinkingSeparator, item.Summary?.Select(static part => part.Text).Where(static text => !string.IsNullOrEmpty(text)) ?? []);
+    /// <summary>Empty for no summary; null (no rendition) for several paragraphs.</summary>
+    private static string? SummaryText(CodexOutputItem item) => item.Summary switch
+    {
+        null or [] => string.Empty,
+        [{ Text: { Length: > 0 } text }] => text,
+        _ => null,
+    };
 }
