@@ -2,14 +2,17 @@ namespace CodexProxy.Codex;
 
 /// <summary>
 /// The open sockets, one per conversation and account, and the remembered fallback: after a failed upgrade every turn
-/// goes over HTTPS for <see cref="FallbackFor"/> instead of trying the upgrade again each time. Bounded: past
-/// <see cref="Capacity"/> the least recently used idle socket is closed.
+/// goes over HTTPS for <see cref="FallbackFor"/> instead of trying the upgrade again each time. Bounded: a socket idle
+/// for <see cref="IdleFor"/> is closed, and past <see cref="Capacity"/> the least recently used idle socket is.
 /// </summary>
 internal sealed class CodexWebSocketPool(TimeProvider time, int capacity = CodexWebSocketPool.DefaultCapacity) : IDisposable
 {
     public const int DefaultCapacity = 64;
 
     public static readonly TimeSpan FallbackFor = TimeSpan.FromMinutes(10);
+
+    /// <summary>A conversation left alone this long is probably over; its socket is not kept open for it.</summary>
+    public static readonly TimeSpan IdleFor = TimeSpan.FromMinutes(30);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, CodexWebSocketConnection> _connections = new(StringComparer.Ordinal);
@@ -57,17 +60,27 @@ internal sealed class CodexWebSocketPool(TimeProvider time, int capacity = Codex
         return null;
     }
 
-    public void Add(string key, CodexWebSocketConnection connection)
+    /// <summary>Keeps <paramref name="connection"/> for the conversation; false (nothing kept) when another turn of it
+    /// opened a socket meanwhile, which stays the conversation's socket.</summary>
+    public bool TryAdd(string key, CodexWebSocketConnection connection)
     {
         var closing = new List<CodexWebSocketConnection>();
+        var added = false;
         lock (_gate)
         {
-            if (_connections.Remove(key, out var previous) && !ReferenceEquals(previous, connection))
+            if (!_connections.TryGetValue(key, out var kept) || !kept.IsUsable)
             {
-                closing.Add(previous);
+                _connections[key] = connection;
+                added = true;
             }
 
-            _connections[key] = connection;
+            var now = time.GetUtcNow();
+            foreach (var (idleKey, idle) in _connections.Where(pair => !pair.Value.IsBusy && now - pair.Value.LastUsed > IdleFor).ToList())
+            {
+                _connections.Remove(idleKey);
+                closing.Add(idle);
+            }
+
             while (_connections.Count > capacity
                 && _connections.Where(static pair => !pair.Value.IsBusy).OrderBy(static pair => pair.Value.LastUsed).FirstOrDefault() is { Value: not null } oldest)
             {
@@ -79,6 +92,16 @@ internal sealed class CodexWebSocketPool(TimeProvider time, int capacity = Codex
         foreach (var closed in closing)
         {
             closed.Abandon();
+        }
+
+        return added;
+    }
+
+    public bool Holds(string key, CodexWebSocketConnection connection)
+    {
+        lock (_gate)
+        {
+            return _connections.TryGetValue(key, out var kept) && ReferenceEquals(kept, connection);
         }
     }
 

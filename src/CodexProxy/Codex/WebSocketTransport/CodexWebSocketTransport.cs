@@ -86,7 +86,7 @@ internal sealed class CodexWebSocketTransport(
             }
 
             connection.TryAcquire();
-            Pool.Add(poolKey, connection);
+            _ = Pool.TryAdd(poolKey, connection);
         }
 
         var context = new TurnContext(turn, turnMetadata, state.InstallationId, options.UpstreamIdleTimeout, time, _rateLimitObservers);

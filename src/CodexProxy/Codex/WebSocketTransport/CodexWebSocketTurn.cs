@@ -97,7 +97,7 @@ internal sealed class CodexWebSocketTurn(
         finally
         {
             watch.Dispose();
-            if (!released)
+            if (!released || !pool.Holds(poolKey, connection))
             {
                 pool.Remove(poolKey, connection);
             }

@@ -179,7 +179,8 @@ public sealed class CodexWebSocketEndToEndTests
 
     /// <summary>Replays the same client bodies through a proxy on HTTP and compares, turn by turn, the model input the
     /// WebSocket backend reconstructed with the body the HTTP backend received (per-turn metadata aside).</summary>
-    internal static async Task AssertSameModelInputAsHttpAsync(IReadOnlyList<RecordedRequest> webSocketTurns, IReadOnlyList<string> bodies, CancellationToken ct)
+    internal static async Task<IReadOnlyList<RecordedRequest>> AssertSameModelInputAsHttpAsync(
+        IReadOnlyList<RecordedRequest> webSocketTurns, IReadOnlyList<string> bodies, CancellationToken ct)
     {
         await using var httpUpstream = await FakeCodexUpstream.StartAsync(ct);
         await using var httpProxy = await ProxyFixture.StartAsync(httpUpstream, new ProxyFixtureOptions
@@ -197,6 +198,8 @@ public sealed class CodexWebSocketEndToEndTests
             var actual = WithoutTurnMetadata(webSocketTurns[i]);
             Assert.True(JsonNode.DeepEquals(expected, actual), $"turn {i + 1}: the backend's model input differs from the full request\nfull: {expected}\nreconstructed: {actual}");
         }
+
+        return http;
     }
 
     private static JsonObject WithoutTurnMetadata(RecordedRequest request)

@@ -27,6 +27,15 @@ internal sealed class ToolLoopConversation(string sessionId, string model = "gpt
     /// <summary>The Anthropic request bodies sent so far, in order.</summary>
     public List<string> Sent { get; } = [];
 
+    /// <summary>Pads the system prompt to about this many bytes (Claude Code's is ~14 KB).</summary>
+    public int SystemPromptBytes { get; init; }
+
+    /// <summary>Tools offered besides Bash and Read (Claude Code offers ~14, each with a long description).</summary>
+    public int ExtraTools { get; init; }
+
+    /// <summary>The size of the tool result appended after the given assistant turn; <see cref="ResultBytes"/> by default.</summary>
+    public Func<int, int>? ResultBytesOfTurn { get; init; }
+
     public JsonArray Messages => _messages;
 
     /// <summary>The fake's answer: one more tool call while fewer than <see cref="ToolTurns"/> results are in.</summary>
@@ -43,10 +52,11 @@ internal sealed class ToolLoopConversation(string sessionId, string model = "gpt
         ["stream"] = stream,
         ["system"] = new JsonArray(
             new JsonObject { ["type"] = "text", ["text"] = "x-anthropic-billing-header: cc_version=2.1.197.123; cc_entrypoint=sdk-cli;" },
-            new JsonObject { ["type"] = "text", ["text"] = "You are Claude Code, driving a tool loop in a test.", ["cache_control"] = new JsonObject { ["type"] = "ephemeral" } }),
-        ["tools"] = new JsonArray(
+            new JsonObject { ["type"] = "text", ["text"] = SystemPrompt(), ["cache_control"] = new JsonObject { ["type"] = "ephemeral" } }),
+        ["tools"] = new JsonArray([
             Tool("Bash", "Run a shell command", "command"),
-            Tool("Read", "Read a file", "file_path")),
+            Tool("Read", "Read a file", "file_path"),
+            .. Enumerable.Range(0, ExtraTools).Select(i => Tool($"Tool{i}", Filler(1500, seed: 100 + i), "argument"))]),
         ["thinking"] = new JsonObject { ["type"] = "adaptive" },
         ["messages"] = _messages.DeepClone(),
         ["metadata"] = new JsonObject { ["user_id"] = $$"""{"device_id":"d","account_uuid":"","session_id":"{{sessionId}}"}""" },
@@ -113,12 +123,44 @@ internal sealed class ToolLoopConversation(string sessionId, string model = "gpt
 
     public static SseScenario Events(params string[] data) => new(string.Join("\n\n", data.Select(line => "data: " + line)) + "\n\n");
 
+    private static readonly string[] Vocabulary =
+    [
+        "the", "request", "mapper", "returns", "null", "when", "input", "stream", "token", "cache", "socket", "frame",
+        "history", "item", "reasoning", "tool", "call", "output", "schema", "string", "array", "object", "await", "async",
+        "var", "new", "if", "else", "return", "public", "internal", "sealed", "record", "class", "static", "readonly",
+        "ünïcode", "café", "naïve", "résumé", "=>", "{", "}", "(", ")", ";", "//", "0", "1", "42", "1024", "true", "false",
+    ];
+
+    private string SystemPrompt() =>
+        "You are Claude Code, driving a tool loop in a test." + Filler(SystemPromptBytes, seed: 1);
+
+    /// <summary>Seeded words, as little compressible as real prose and code.</summary>
+    private static string Filler(int bytes, int seed)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder();
+        while (text.Length < bytes)
+        {
+            text.Append(' ').Append(Vocabulary[random.Next(Vocabulary.Length)]).Append(random.Next(100) < 8 ? "\n" : "");
+        }
+
+        return text.ToString();
+    }
+
     private JsonObject ToolResult(string toolUseId, int seed)
     {
         var output = new StringBuilder();
-        for (var line = 1; output.Length < resultBytes; line++)
+        var size = ResultBytesOfTurn?.Invoke(seed) ?? resultBytes;
+        var random = new Random(seed);
+        for (var line = 1; output.Length < size; line++)
         {
-            output.Append(CultureInfo.InvariantCulture, $"{line,6}\tline {line} of a file read in turn {seed}: some code here ünïcode\n");
+            output.Append(CultureInfo.InvariantCulture, $"{line,6}\t");
+            for (var word = random.Next(3, 14); word > 0; word--)
+            {
+                output.Append(Vocabulary[random.Next(Vocabulary.Length)]).Append(' ');
+            }
+
+            output.Append('\n');
         }
 
         return new JsonObject
