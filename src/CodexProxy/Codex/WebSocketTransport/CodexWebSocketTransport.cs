@@ -101,7 +101,7 @@ internal sealed class CodexWebSocketTransport(
             throw;
         }
 
-        return UpstreamAttempt.FromEvents(socketTurn.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken), gauges);
+        return UpstreamAttempt.FromEvents(socketTurn.Events(cancellationToken), gauges);
     }
 
     private async Task<CodexWebSocketConnection?> ConnectAsync(

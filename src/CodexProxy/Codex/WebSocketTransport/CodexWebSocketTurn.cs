@@ -26,9 +26,13 @@ internal sealed class CodexWebSocketTurn(
 {
     private const string PreviousResponseNotFound = "previous_response_not_found";
 
+    /// <summary>The backend's word for "open a new socket" (the official client reconnects).</summary>
+    private const string ConnectionLimitReached = "websocket_connection_limit_reached";
+
     private readonly ItemDigest _settings = ItemDigest.OfSettings(request);
     private readonly ItemDigest[] _input = ItemDigest.OfItems(request.Input);
     private TurnPlan _plan;
+    private int _released;
 
     /// <summary>Bytes of the frames sent for this turn.</summary>
     public long SentBytes { get; private set; }
@@ -41,13 +45,17 @@ internal sealed class CodexWebSocketTurn(
         await SendFrameAsync(cancellationToken);
     }
 
-    public async IAsyncEnumerable<CodexStreamEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The response's events. Disposing them, read to the end or not (or never started), frees the socket
+    /// for the next turn only after the terminal event; otherwise the socket is abandoned.</summary>
+    public IAsyncEnumerator<CodexStreamEvent> Events(CancellationToken cancellationToken) =>
+        new TurnEvents(this, ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken));
+
+    private async IAsyncEnumerable<CodexStreamEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var watch = new UpstreamIdleWatch(context.IdleTimeout, context.Time, cancellationToken);
         var message = new ArrayBufferWriter<byte>(16 * 1024);
         var deltas = new CodexDeltaEventParser();
         var outputs = new List<ItemDigest>();
-        var released = false;
         try
         {
             while (await ReceiveAsync(message, watch))
@@ -68,6 +76,11 @@ internal sealed class CodexWebSocketTurn(
                         continue;
                     }
 
+                    if (outputs.Count == 0 && UpstreamFailureClassifier.Is(error, ConnectionLimitReached))
+                    {
+                        throw new IOException("The ChatGPT Codex backend asked for a new WebSocket (" + ConnectionLimitReached + ").");
+                    }
+
                     // An error may be followed by more of the same response: the socket is not reused.
                     if (WrappedStatus(message.WrittenSpan) is { } status)
                     {
@@ -85,7 +98,7 @@ internal sealed class CodexWebSocketTurn(
 
                 if (codexEvent.Type is "response.completed" or "response.failed" or "response.incomplete")
                 {
-                    released = true;
+                    Volatile.Write(ref _released, 1);
                     connection.Complete(ChainAfter(codexEvent, outputs), FullRequestReason.PreviousNotCompleted);
                     yield return codexEvent;
                     yield break;
@@ -97,10 +110,19 @@ internal sealed class CodexWebSocketTurn(
         finally
         {
             watch.Dispose();
-            if (!released || !pool.Holds(poolKey, connection))
-            {
-                pool.Remove(poolKey, connection);
-            }
+            AbandonUnlessReleased();
+        }
+    }
+
+    /// <summary>A socket whose response did not reach its terminal event may still carry it: never reused. Neither is
+    /// one the pool no longer holds (another turn of the conversation opened the kept socket meanwhile).</summary>
+    internal void Finish() => AbandonUnlessReleased();
+
+    private void AbandonUnlessReleased()
+    {
+        if (Volatile.Read(ref _released) == 0 || !pool.Holds(poolKey, connection))
+        {
+            pool.Remove(poolKey, connection);
         }
     }
 
@@ -202,6 +224,26 @@ internal sealed class CodexWebSocketTurn(
         return document.RootElement.TryGetProperty("error", out var error)
             ? $$"""{"error":{{error.GetRawText()}}}"""
             : Encoding.UTF8.GetString(frame);
+    }
+}
+
+/// <summary>Runs the turn's clean-up even when the events were never read.</summary>
+file sealed class TurnEvents(CodexWebSocketTurn turn, IAsyncEnumerator<CodexStreamEvent> events) : IAsyncEnumerator<CodexStreamEvent>
+{
+    public CodexStreamEvent Current => events.Current;
+
+    public ValueTask<bool> MoveNextAsync() => events.MoveNextAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await events.DisposeAsync();
+        }
+        finally
+        {
+            turn.Finish();
+        }
     }
 }
 

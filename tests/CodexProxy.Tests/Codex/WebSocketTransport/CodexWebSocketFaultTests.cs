@@ -173,6 +173,33 @@ public sealed class CodexWebSocketFaultTests
     }
 
     [Fact]
+    public async Task SilentSocket_EndsTheTurnAfterTheIdleTimeout_LikeASilentHttpStream()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var body = new ToolLoopConversation("5d0c2f7e-0000-4000-8000-0000000000ba").Body();
+
+        var overSocket = await AnswerAsync(webSocket: true);
+        var overHttp = await AnswerAsync(webSocket: false);
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, overSocket.Status);
+        Assert.Equal(overHttp, overSocket);
+
+        async Task<(HttpStatusCode Status, string? ErrorType)> AnswerAsync(bool webSocket)
+        {
+            await using var upstream = await FakeCodexUpstream.StartAsync(ct);
+            upstream.AcceptWebSockets = webSocket;
+            await using var proxy = await ProxyFixture.StartAsync(upstream, new ProxyFixtureOptions
+            {
+                Adjust = options => options with { UpstreamIdleTimeout = TimeSpan.FromMilliseconds(500) },
+            }, ct);
+            upstream.Enqueue(ToolLoopConversation.ToolCallTurn(0) with { StallAfterEvents = 3, StallDuration = TimeSpan.FromSeconds(20) });
+            using var response = await proxy.Client.PostAsync("/v1/messages", AnthropicRequests.Json(body), ct);
+            Assert.Equal(webSocket ? 1 : 0, upstream.WebSocketTurns.Count);
+            return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["error"]?["type"]?.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public async Task RateLimitEventOnTheSocket_UpdatesUsageJson()
     {
         var ct = TestContext.Current.CancellationToken;
