@@ -21,6 +21,7 @@ internal sealed partial class FakeCodexUpstream
     private readonly List<RecordedRequest> _webSocketFrames = [];
     private readonly List<RecordedRequest> _webSocketTurns = [];
     private readonly List<HttpContext> _openSockets = [];
+    private readonly Queue<int> _upgradeRefusals = new();
     private int _forgetResponses;
 
     /// <summary>Off by default: the upgrade gets a 426, as a client that must fall back to HTTP POST + SSE sees it.</summary>
@@ -74,6 +75,18 @@ internal sealed partial class FakeCodexUpstream
         }
     }
 
+    /// <summary>The next upgrades are answered with these statuses (e.g. 401) instead of being accepted.</summary>
+    public void RefuseNextUpgrades(params int[] statuses)
+    {
+        lock (_gate)
+        {
+            foreach (var status in statuses)
+            {
+                _upgradeRefusals.Enqueue(status);
+            }
+        }
+    }
+
     /// <summary>Every open socket forgets the responses it gave so far (as after a backend restart or eviction): a
     /// later <c>previous_response_id</c> naming one of them gets <c>previous_response_not_found</c>.</summary>
     public void ForgetWebSocketResponses() => Interlocked.Increment(ref _forgetResponses);
@@ -114,6 +127,20 @@ internal sealed partial class FakeCodexUpstream
                 _backendCalls.Add(attempt);
                 attempt.Number = _backendCalls.Count;
             }
+        }
+
+        int? refusal;
+        lock (_gate)
+        {
+            refusal = _upgradeRefusals.TryDequeue(out var status) ? status : null;
+        }
+
+        if (refusal is { } refused)
+        {
+            http.Response.StatusCode = refused;
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync("""{"detail":"Unauthorized"}""");
+            return;
         }
 
         if (!AcceptWebSockets || !http.WebSockets.IsWebSocketRequest)

@@ -33,6 +33,39 @@ public sealed class CodexWebSocketFaultTests
     }
 
     [Fact]
+    public async Task UpgradeAnswered401_RecoversTheLoginOnce_AndStaysOnTheSocket()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var upstream = await CodexWebSocketEndToEndTests.StartWebSocketUpstreamAsync(ct);
+        var credentials = new FixedCodexCredentials("access-token-ws", "acct-ws");
+        await using var proxy = await ProxyFixture.StartAsync(upstream, new ProxyFixtureOptions { Credentials = credentials }, ct);
+        var loop = new ToolLoopConversation("5d0c2f7e-0000-4000-8000-0000000000bb", toolTurns: 1);
+        upstream.Responder = loop.Answer;
+        upstream.RefuseNextUpgrades(401);
+
+        await loop.TurnAsync(proxy, ct);
+
+        Assert.Equal(2, upstream.WebSocketAttempts.Count);
+        Assert.Single(upstream.WebSocketTurns);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
+    public async Task UpgradeAnswered401Twice_IsTheSame401AsOverHttp()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var upstream = await CodexWebSocketEndToEndTests.StartWebSocketUpstreamAsync(ct);
+        await using var proxy = await ProxyFixture.StartAsync(upstream, new ProxyFixtureOptions { Credentials = new FixedCodexCredentials("access-token-ws", "acct-ws") }, ct);
+        upstream.RefuseNextUpgrades(401, 401);
+
+        using var response = await proxy.Client.PostAsync("/v1/messages", AnthropicRequests.Json(new ToolLoopConversation("5d0c2f7e-0000-4000-8000-0000000000bc").Body()), ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("authentication_error", JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["error"]!["type"]!.GetValue<string>());
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
     public async Task TransportHttp_NeverTriesTheUpgrade()
     {
         var ct = TestContext.Current.CancellationToken;
