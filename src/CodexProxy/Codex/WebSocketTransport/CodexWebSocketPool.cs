@@ -16,7 +16,7 @@ internal sealed class CodexWebSocketPool(TimeProvider time, int capacity = Codex
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, CodexWebSocketConnection> _connections = new(StringComparer.Ordinal);
-    private DateTimeOffset _httpUntil = DateTimeOffset.MinValue;
+    private long _httpUntilTicks;
 
     public int Capacity => capacity;
 
@@ -32,11 +32,11 @@ internal sealed class CodexWebSocketPool(TimeProvider time, int capacity = Codex
     }
 
     /// <summary>True while a failed upgrade is remembered.</summary>
-    public bool FallbackActive => time.GetUtcNow() < _httpUntil;
+    public bool FallbackActive => time.GetUtcNow().UtcTicks < Volatile.Read(ref _httpUntilTicks);
 
     public static string Key(string conversation, string accountKey) => conversation + "\n" + accountKey;
 
-    public void FallBackToHttp() => _httpUntil = time.GetUtcNow() + FallbackFor;
+    public void FallBackToHttp() => Volatile.Write(ref _httpUntilTicks, (time.GetUtcNow() + FallbackFor).UtcTicks);
 
     /// <summary>The conversation's socket when it is still open; a closed one is forgotten.</summary>
     public CodexWebSocketConnection? Find(string key)

@@ -158,6 +158,27 @@ public sealed class CodexWebSocketFaultTests
     }
 
     [Fact]
+    public async Task ServerErrorFrame_IsRetriedLikeAnHttp5xx_OnANewSocket()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var upstream = await CodexWebSocketEndToEndTests.StartWebSocketUpstreamAsync(ct);
+        await using var proxy = await ProxyFixture.StartAsync(upstream, new ProxyFixtureOptions
+        {
+            RetryPolicy = new CodexProxy.Codex.UpstreamRetryPolicy(4, TimeSpan.FromMilliseconds(1)),
+        }, ct);
+        var loop = new ToolLoopConversation("5d0c2f7e-0000-4000-8000-0000000000bd", toolTurns: 1);
+        upstream.Enqueue(UpstreamErrors.ServerError());
+        upstream.Responder = loop.Answer;
+
+        var answer = await loop.TurnAsync(proxy, ct);
+
+        Assert.Equal("tool_use", answer["stop_reason"]!.GetValue<string>());
+        Assert.Equal(2, upstream.WebSocketTurns.Count);
+        Assert.Equal(2, upstream.WebSocketAttempts.Count);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
     public async Task ConcurrentTurnOfTheSameConversation_GoesOverHttp()
     {
         var ct = TestContext.Current.CancellationToken;
