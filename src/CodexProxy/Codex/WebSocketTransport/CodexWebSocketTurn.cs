@@ -34,11 +34,6 @@ internal sealed class CodexWebSocketTurn(
     private TurnPlan _plan;
     private int _released;
 
-    /// <summary>Bytes of the frames sent for this turn.</summary>
-    public long SentBytes { get; private set; }
-
-    public TurnPlan Plan => _plan;
-
     public async Task SendAsync(CancellationToken cancellationToken)
     {
         _plan = IncrementalTurnPlanner.Plan(connection.Chain, connection.NoChainReason, connection.AccountKey, _settings, _input);
@@ -129,7 +124,6 @@ internal sealed class CodexWebSocketTurn(
     private async Task SendFrameAsync(CancellationToken cancellationToken)
     {
         var frame = Frame();
-        SentBytes += frame.Length;
         if (_plan.Incremental)
         {
             CodexWebSocketLog.IncrementalRequest(logger, request.Input.Count - _plan.NewItemsFrom, request.Input.Count);
