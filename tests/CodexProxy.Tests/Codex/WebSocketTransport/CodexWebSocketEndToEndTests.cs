@@ -60,8 +60,8 @@ public sealed class CodexWebSocketEndToEndTests
         var cliHandshake = Golden("ws-tool-gpt-5.5-ws-handshake.json");
         var handshake = upstream.WebSocketAttempts[0];
         Assert.Equal(CodexProxy.Codex.CodexWebSocketHandshake.BetaHeaderValue, handshake.Header("openai-beta"));
-        // The CLI's x-codex-beta-features is not sent on HTTP either (see CodexCliParity.allow.json); host,
-        // connection, upgrade and sec-websocket-* come from the WebSocket client.
+        // x-codex-beta-features is not sent on HTTP either (README, "What goes upstream"); host, connection, upgrade
+        // and sec-websocket-* come from the WebSocket client and are compared as present.
         var cliHeaders = cliHandshake["headers"]!.AsObject().Select(h => h.Key).Where(name => name != "x-codex-beta-features").Order().ToList();
         Assert.Equal(cliHeaders, handshake.Headers.Keys.Select(k => k.ToLowerInvariant()).Where(cliHeaders.Contains).Order().ToList());
         Assert.Equal(cliHeaders.Count, handshake.Headers.Keys.Count(k => cliHeaders.Contains(k.ToLowerInvariant())));
