@@ -30,12 +30,13 @@ internal sealed class CodexWebSocketTransport(
 {
     private readonly Uri _uri = CodexWebSocketHandshake.ResponsesUri(options.CodexBaseUrl);
     private readonly IReadOnlyList<IRateLimitEventObserver> _rateLimitObservers = [.. rateLimitObservers];
+    /// <summary>Set up like the HTTP client (<see cref="CodexClient.CreateHttpClient"/>): the official client's 15 s
+    /// connect timeout, no redirects, Cloudflare's cookies kept by <see cref="CloudflareCookieJar"/>, not a container.</summary>
     private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler
     {
         ConnectTimeout = CodexWebSocketHandshake.ConnectTimeout,
         AllowAutoRedirect = false,
         UseCookies = false,
-        UseProxy = false,
     });
 
     public CodexWebSocketPool Pool { get; } = new(time);
