@@ -8,8 +8,8 @@ namespace CodexProxy.Codex;
 
 /// <summary>
 /// The upstream call pipeline: opens the Codex stream (on the conversation's WebSocket when
-/// <see cref="CodexWebSocketTransport"/> takes the turn, else over HTTPS), retries what <see cref="UpstreamRetryPolicy"/> allows before
-/// any output, recovers once from <c>invalid_encrypted_content</c> by dropping replayed reasoning (both decided by
+/// <see cref="CodexWebSocketTransport"/> takes the turn, else over HTTPS), retries what
+/// <see cref="UpstreamRetryPolicy"/> allows before any output, recovers once from <c>invalid_encrypted_content</c> by dropping replayed reasoning (both decided by
 /// <see cref="UpstreamFailureClassifier"/>), moves the system prompt between the input and the <c>instructions</c>
 /// field once when the backend refuses where it is (<see cref="InstructionsPlacement"/>), and then hands the events
 /// through unchanged. Cancelling the enumeration aborts the upstream request immediately.
