@@ -171,6 +171,48 @@ public sealed class CodexWebSocketEndToEndTests
         await AssertSameModelInputAsHttpAsync(upstream.WebSocketTurns, loop.Sent, ct);
     }
 
+    /// <summary>An OpenAI Responses API client that keeps its own history (as the Codex CLI does as a custom provider):
+    /// it replays the output items it got, ids and statuses included, and supplies its own <c>prompt_cache_key</c>.
+    /// Its replay keeps <c>status</c> and <c>annotations</c>, so it is not byte for byte what the backend produced and
+    /// the turn goes out in full today; whichever way it goes, the backend must see what HTTP would carry.</summary>
+    [Fact]
+    public async Task ResponsesApiToolLoop_OverTheSocket_GivesTheBackendTheSameInputAsHttp()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var upstream = await StartWebSocketUpstreamAsync(ct);
+        await using var proxy = await ProxyFixture.StartAsync(upstream, ct);
+        var loop = new ToolLoopConversation("unused", toolTurns: 1);
+        upstream.Responder = loop.Answer;
+        var input = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Count the lines of file0.txt." });
+        string Body() => new JsonObject
+        {
+            ["model"] = "gpt-5.5",
+            ["stream"] = false,
+            ["prompt_cache_key"] = "responses-api-thread-1",
+            ["tools"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "function",
+                ["name"] = "Bash",
+                ["parameters"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["command"] = new JsonObject { ["type"] = "string" } } },
+            }),
+            ["input"] = input.DeepClone(),
+        }.ToJsonString();
+        var bodies = new List<string> { Body() };
+        var first = JsonNode.Parse((await ToolLoopConversation.ReplayAsync(proxy, [bodies[0]], ct, "/v1/responses"))[0])!;
+        foreach (var item in first["output"]!.AsArray())
+        {
+            input.Add(item!.DeepClone());
+        }
+
+        input.Add(new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_0", ["output"] = "3 file0.txt" });
+        bodies.Add(Body());
+        await ToolLoopConversation.ReplayAsync(proxy, [bodies[1]], ct, "/v1/responses");
+
+        Assert.Empty(upstream.Rejections);
+        Assert.Equal(2, upstream.WebSocketTurns.Count);
+        await AssertSameModelInputAsHttpAsync(upstream.WebSocketTurns, bodies, ct, "/v1/responses");
+    }
+
     internal static async Task<FakeCodexUpstream> StartWebSocketUpstreamAsync(CancellationToken ct)
     {
         var upstream = await FakeCodexUpstream.StartAsync(ct);
@@ -181,7 +223,7 @@ public sealed class CodexWebSocketEndToEndTests
     /// <summary>Replays the same client bodies through a proxy on HTTP and compares, turn by turn, the model input the
     /// WebSocket backend reconstructed with the body the HTTP backend received (per-turn metadata aside).</summary>
     internal static async Task<IReadOnlyList<RecordedRequest>> AssertSameModelInputAsHttpAsync(
-        IReadOnlyList<RecordedRequest> webSocketTurns, IReadOnlyList<string> bodies, CancellationToken ct)
+        IReadOnlyList<RecordedRequest> webSocketTurns, IReadOnlyList<string> bodies, CancellationToken ct, string path = "/v1/messages")
     {
         await using var httpUpstream = await FakeCodexUpstream.StartAsync(ct);
         await using var httpProxy = await ProxyFixture.StartAsync(httpUpstream, new ProxyFixtureOptions
@@ -189,7 +231,7 @@ public sealed class CodexWebSocketEndToEndTests
             Adjust = options => options with { Transport = CodexTransportMode.Http },
         }, ct);
         httpUpstream.Responder = request => new ToolLoopConversation("unused").Answer(request);
-        await ToolLoopConversation.ReplayAsync(httpProxy, bodies, ct);
+        await ToolLoopConversation.ReplayAsync(httpProxy, bodies, ct, path);
 
         var http = httpUpstream.Requests;
         Assert.Equal(http.Count, webSocketTurns.Count);

@@ -81,12 +81,13 @@ internal sealed class ToolLoopConversation(string sessionId, string model = "gpt
     }
 
     /// <summary>Sends <paramref name="bodies"/> (bodies another run sent) unchanged; returns the answers' text.</summary>
-    public static async Task<List<string>> ReplayAsync(ProxyFixture proxy, IEnumerable<string> bodies, CancellationToken cancellationToken)
+    public static async Task<List<string>> ReplayAsync(
+        ProxyFixture proxy, IEnumerable<string> bodies, CancellationToken cancellationToken, string path = "/v1/messages")
     {
         var answers = new List<string>();
         foreach (var body in bodies)
         {
-            using var response = await proxy.Client.PostAsync("/v1/messages", AnthropicRequests.Json(body), cancellationToken);
+            using var response = await proxy.Client.PostAsync(path, AnthropicRequests.Json(body), cancellationToken);
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             Assert.True(response.IsSuccessStatusCode, text);
             answers.Add(text);
