@@ -89,7 +89,7 @@ internal sealed class CodexClient(
     }
 
     /// <summary>A request without a thread key is a turn of its own and is not remembered.</summary>
-    private CodexTurn BeginTurn(CodexRequest request)
+    internal CodexTurn BeginTurn(CodexRequest request)
     {
         var threadId = CodexTurnHeaders.ThreadIdOf(request);
         return request.PromptCacheKey is { Length: > 0 }

@@ -8,8 +8,9 @@ using CodexProxy.Diagnostics;
 namespace CodexProxy.Codex;
 
 /// <summary>
-/// The upstream call pipeline: opens the Codex stream, retries what <see cref="UpstreamRetryPolicy"/> allows before
-/// any output, recovers once from <c>invalid_encrypted_content</c> by dropping replayed reasoning (both decided by
+/// The upstream call pipeline: opens the Codex stream (on the conversation's WebSocket when
+/// <see cref="CodexWebSocketTransport"/> takes the turn, else over HTTPS), retries what
+/// <see cref="UpstreamRetryPolicy"/> allows before any output, recovers once from <c>invalid_encrypted_content</c> by dropping replayed reasoning (both decided by
 /// <see cref="UpstreamFailureClassifier"/>), moves the system prompt between the input and the <c>instructions</c>
 /// field once when the backend refuses where it is (<see cref="InstructionsPlacement"/>), and then hands the events
 /// through unchanged. Cancelling the enumeration aborts the upstream request immediately. With several accounts,
@@ -18,6 +19,7 @@ namespace CodexProxy.Codex;
 internal sealed class CodexUpstream(
     CodexClient client,
     AccountRouter router,
+    CodexWebSocketTransport webSockets,
     UpstreamRetryPolicy policy,
     ProxyOptions options,
     TimeProvider time,
@@ -72,7 +74,8 @@ internal sealed class CodexUpstream(
             UpstreamAttempt? attempt = null;
             try
             {
-                attempt = await UpstreamAttempt.OpenAsync(client, request, options.UpstreamIdleTimeout, time, gauges, cancellationToken, account);
+                attempt = await webSockets.TryOpenAsync(request, account, cancellationToken)
+                    ?? await UpstreamAttempt.OpenAsync(client, request, options.UpstreamIdleTimeout, time, gauges, cancellationToken, account);
                 await attempt.ReadPreambleAsync();
                 return attempt;
             }

@@ -4,8 +4,9 @@ using CodexProxy.Diagnostics;
 
 namespace CodexProxy.Codex;
 
-/// <summary>One upstream call: the open response, its idle-guarded body and the event reader over it.
-/// Events up to the first output are read ahead (<see cref="Preamble"/>) so a failure there can still be retried.</summary>
+/// <summary>One upstream call: the open response, its idle-guarded body and the event reader over it (or, over a
+/// WebSocket, the reader of one response's frames). Events up to the first output are read ahead
+/// (<see cref="Preamble"/>) so a failure there can still be retried.</summary>
 internal sealed class UpstreamAttempt : IAsyncDisposable
 {
     private static readonly HashSet<string> PreambleTypes = new(StringComparer.Ordinal)
@@ -13,8 +14,8 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
         "response.created", "response.in_progress", "response.queued",
     };
 
-    private readonly HttpResponseMessage _response;
-    private readonly Stream _body;
+    private readonly HttpResponseMessage? _response;
+    private readonly Stream? _body;
     private readonly ActivityGauges _gauges;
     private int _disposed;
 
@@ -26,6 +27,13 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
         _gauges = gauges;
         gauges.UpstreamStreamOpened();
         Events = client.ReadEventsAsync(body, cancellationToken, account).GetAsyncEnumerator(cancellationToken);
+    }
+
+    private UpstreamAttempt(IAsyncEnumerator<CodexStreamEvent> events, ActivityGauges gauges)
+    {
+        _gauges = gauges;
+        gauges.UpstreamStreamOpened();
+        Events = events;
     }
 
     public IAsyncEnumerator<CodexStreamEvent> Events { get; }
@@ -58,6 +66,10 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>An attempt over events that do not come from an HTTP body (a WebSocket turn); disposing
+    /// <paramref name="events"/> ends the turn.</summary>
+    public static UpstreamAttempt FromEvents(IAsyncEnumerator<CodexStreamEvent> events, ActivityGauges gauges) => new(events, gauges);
 
     /// <summary>Reads until the first event that carries output. A failure event before it is thrown, so the caller
     /// can classify it and retry or answer with a status; a clean end before it is reported as truncation (the
@@ -93,11 +105,14 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
         try
         {
             await Events.DisposeAsync();
-            await _body.DisposeAsync();
+            if (_body is not null)
+            {
+                await _body.DisposeAsync();
+            }
         }
         finally
         {
-            _response.Dispose();
+            _response?.Dispose();
             _gauges.UpstreamStreamClosed();
         }
     }

@@ -53,6 +53,9 @@ internal sealed record ProxyOptions
     /// <summary>No bytes from the backend for this long ends the request (the official client's default).</summary>
     public TimeSpan UpstreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(300);
 
+    /// <summary><c>CODEX_TRANSPORT</c>: <c>auto</c> (default), <c>http</c> or <c>websocket</c>.</summary>
+    public CodexTransportMode Transport { get; init; } = CodexTransportMode.Auto;
+
     /// <summary><c>LOG_FILE</c>, else <c>logs/chatgpt-codex-proxy.log</c> in <see cref="Home"/>: a per-user directory,
     /// never a shared one such as /tmp where another user could plant the file or a symbolic link.</summary>
     [AllowNull]
@@ -89,6 +92,7 @@ internal sealed record ProxyOptions
             MaxRequestBodyBytes = ParsePositive("MAX_REQUEST_BODY_BYTES", Get("MAX_REQUEST_BODY_BYTES")) ?? defaults.MaxRequestBodyBytes,
             UpstreamIdleTimeout = ParsePositive("UPSTREAM_IDLE_TIMEOUT_SECONDS", Get("UPSTREAM_IDLE_TIMEOUT_SECONDS")) is { } idle
                 ? TimeSpan.FromSeconds(idle) : defaults.UpstreamIdleTimeout,
+            Transport = ParseTransport(Get("CODEX_TRANSPORT")) ?? defaults.Transport,
             LogFile = Get("LOG_FILE"),
             LogLevel = ParseLogLevel(Get("LOG_LEVEL")) ?? defaults.LogLevel,
             Models = new ModelMappingOptions
@@ -161,6 +165,15 @@ internal sealed record ProxyOptions
         : value.Equals("warn", StringComparison.OrdinalIgnoreCase) ? LogLevel.Warning
         : Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level) && !int.TryParse(value, out _) ? level
         : throw new InvalidOperationException($"LOG_LEVEL must be Trace, Debug, Information, Warning, Error, Critical or None, not '{value}'.");
+
+    private static CodexTransportMode? ParseTransport(string? value) => value?.ToUpperInvariant() switch
+    {
+        null => null,
+        "AUTO" => CodexTransportMode.Auto,
+        "HTTP" or "HTTPS" or "SSE" => CodexTransportMode.Http,
+        "WEBSOCKET" or "WEBSOCKETS" or "WS" => CodexTransportMode.WebSocket,
+        _ => throw new InvalidOperationException($"CODEX_TRANSPORT must be auto, http or websocket, not '{value}'."),
+    };
 
     private static Uri? ParseUrl(string name, string? value) =>
         value is null ? null

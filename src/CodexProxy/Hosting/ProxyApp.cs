@@ -59,6 +59,7 @@ internal static class ProxyApp
         builder.Services.AddSingleton(ArrayPool<byte>.Shared);
         builder.Services.AddSingleton<CodexClient>();
         builder.Services.AddSingleton(UpstreamRetryPolicy.Default);
+        builder.Services.AddSingleton<CodexWebSocketTransport>();
         builder.Services.AddSingleton<CodexUpstream>();
         builder.Services.AddSingleton<TokenCalibration>();
         builder.Services.AddSingleton<ModelCatalog>();

@@ -88,8 +88,8 @@ public sealed class CodexCliCaptureTests
     }
 
     /// <summary>The WebSocket transport (the CLI's first choice): the fake accepts the upgrade, so the turn travels as
-    /// <c>response.create</c> frames instead of POSTs. Recorded for the later WebSocket work; nothing here is implemented
-    /// by the proxy yet.</summary>
+    /// <c>response.create</c> frames instead of POSTs, each resolved against the socket's history by the fake. The
+    /// proxy's own frames and handshake are compared with these captures in <c>CodexWebSocketEndToEndTests</c>.</summary>
     [Theory(Timeout = TimeoutMs)]
     [MemberData(nameof(Models))]
     public async Task WebSocketToolRoundTrip_SendsResponseCreateFrames(string model)

@@ -60,6 +60,19 @@ public sealed class ProxyOptionsTests
     }
 
     [Theory]
+    [InlineData(null, "Auto")]
+    [InlineData("auto", "Auto")]
+    [InlineData("HTTP", "Http")]
+    [InlineData("websocket", "WebSocket")]
+    public void CodexTransport_IsAutoUnlessSet(string? value, string expected)
+    {
+        var options = ProxyOptions.FromVariables(value is null ? new Hashtable() : new Hashtable { ["CODEX_TRANSPORT"] = value });
+
+        Assert.Equal(expected, options.Transport.ToString());
+    }
+
+    [Theory]
+    [InlineData("CODEX_TRANSPORT", "carrier-pigeon")]
     [InlineData("PORT", "abc")]
     [InlineData("PORT", "70000")]
     [InlineData("PORT", "0")]

@@ -115,12 +115,14 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
             }
         }));
         var app = builder.Build();
+        app.UseWebSockets();
         if (serverCertificate is not null)
         {
             fake.MapBackendApi(app);
         }
 
         app.MapPost("/codex/responses", fake.HandleAsync);
+        app.MapGet("/codex/responses", fake.HandleWebSocketAsync);
         app.MapGet("/codex/models", fake.HandleModelsAsync);
         app.MapFallback(static http =>
         {

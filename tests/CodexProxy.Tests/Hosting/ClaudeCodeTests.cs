@@ -27,10 +27,41 @@ public sealed class ClaudeCodeTests
     public async Task BashToolLoop_RunsCommandAndReportsFinalText(string version, string model)
     {
         var ct = TestContext.Current.CancellationToken;
-        var claude = await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct);
-        var marker = $"MARKER_{Guid.NewGuid():N}";
         await using var fake = await FakeCodexUpstream.StartAsync(ct);
         fake.ModelsCatalogue = await File.ReadAllTextAsync(CodexCliCatalogue.FixturePath, ct);
+        var (marker, diagnostics) = await RunBashToolLoopAsync(version, fake, model);
+
+        Assert.Contains(fake.Requests, r => r.FunctionCallOutputTexts().Any(output => output.Contains(marker, StringComparison.Ordinal)));
+        var loop = fake.Requests.Where(r => r.ToolNames.Contains("Bash")).ToList();
+        Assert.True(loop.Count >= 2, diagnostics);
+        Assert.All(loop, request => AssertShape(request, model));
+    }
+
+    /// <summary>The same loop over the WebSocket transport: the turn that carries the command's output continues the
+    /// previous response on the conversation's socket and sends only the items after it, and the backend's
+    /// reconstructed input (which it validates) has the output.</summary>
+    [Theory(Timeout = 15 * 60 * 1000)]
+    [MemberData(nameof(ClaudeCodeInstallation.Versions), MemberType = typeof(ClaudeCodeInstallation))]
+    public async Task BashToolLoopOverWebSocket_SendsOnlyTheNewItems(string version)
+    {
+        await using var fake = await FakeCodexUpstream.StartAsync(TestContext.Current.CancellationToken);
+        fake.AcceptWebSockets = true;
+        var (marker, _) = await RunBashToolLoopAsync(version, fake, AnthropicRequests.Model);
+
+        var turn = Assert.Single(fake.WebSocketTurns, r => r.FunctionCallOutputTexts().Any(output => output.Contains(marker, StringComparison.Ordinal)));
+        var frame = fake.WebSocketFrames.Single(f => f.Number == turn.Number).Json!.Value;
+        Assert.True(frame.TryGetProperty("previous_response_id", out _), "the tool result turn went out in full: " + frame);
+        Assert.Equal("function_call_output", frame.GetProperty("input")[0].GetProperty("type").GetString());
+        Assert.True(frame.GetProperty("input").GetArrayLength() < turn.InputItems.Count);
+    }
+
+    /// <summary>Runs the Bash loop with <paramref name="model"/> through the proxy in front of <paramref name="fake"/>;
+    /// returns the marker and what to print when a later assertion fails.</summary>
+    private static async Task<(string Marker, string Diagnostics)> RunBashToolLoopAsync(string version, FakeCodexUpstream fake, string model)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var claude = await ClaudeCodeInstallation.EnsureInstalledAsync(version, ct);
+        var marker = $"MARKER_{Guid.NewGuid():N}";
         fake.Responder = request => Respond(request, marker);
         await using var proxy = await ProxyFixture.StartAsync(fake, ct);
         var home = Directory.CreateTempSubdirectory("codex-proxy-cc-home-");
@@ -50,10 +81,7 @@ public sealed class ClaudeCodeTests
             Assert.Equal(FinalText, result.GetProperty("result").GetString());
             Assert.Equal(0, exitCode);
             Assert.Empty(fake.Rejections);
-            Assert.Contains(fake.Requests, r => r.FunctionCallOutputTexts().Any(output => output.Contains(marker, StringComparison.Ordinal)));
-            var loop = fake.Requests.Where(r => r.ToolNames.Contains("Bash")).ToList();
-            Assert.True(loop.Count >= 2, diagnostics);
-            Assert.All(loop, request => AssertShape(request, model));
+            return (marker, diagnostics);
         }
         finally
         {

@@ -9,9 +9,16 @@ namespace CodexProxy.Codex.Wire;
 /// </summary>
 internal sealed record CodexRequest
 {
+    /// <summary><c>response.create</c> on a WebSocket frame; absent from HTTP bodies.</summary>
+    [JsonPropertyName("type")] public string? FrameType { get; init; }
+
     [JsonPropertyName("model")] public required string Model { get; init; }
 
     [JsonPropertyName("stream")] public bool Stream { get; init; } = true;
+
+    /// <summary>Only on a WebSocket frame that continues the socket's last completed response (then <see cref="Input"/>
+    /// holds only the items after it); never on HTTP, where nothing is stored.</summary>
+    [JsonPropertyName("previous_response_id")] public string? PreviousResponseId { get; init; }
 
     /// <summary>Sent by this shape only when the backend insists on it (the Codex CLI sends none: its base prompt is
     /// the first <c>developer</c> input message).</summary>
@@ -83,6 +90,13 @@ internal sealed record CodexClientMetadata
     /// <summary>What the official client sends when no MCP server is attributed for the turn; the proxy never
     /// attributes one.</summary>
     [JsonPropertyName("mcp_attribution")] public string McpAttribution { get; init; } = """{"status":"none"}""";
+
+    /// <summary>WebSocket frames only: when the frame was sent (Unix milliseconds, as a string).</summary>
+    [JsonPropertyName("x-codex-ws-stream-request-start-ms")] public string? WebSocketRequestStartMs { get; init; }
+
+    /// <summary>WebSocket frames only: the Responses-lite header, which a frame cannot carry, as metadata
+    /// (<c>"true"</c> for lite models).</summary>
+    [JsonPropertyName("ws_request_header_x_openai_internal_codex_responses_lite")] public string? WebSocketResponsesLite { get; init; }
 }
 
 internal sealed record CodexReasoning
