@@ -10,13 +10,18 @@ namespace CodexProxy.Tests.Fakes;
 /// as frames, the replay form of output items, the reconstructed request a frame stands for, the backend's error frames.</summary>
 internal sealed partial class FakeCodexUpstream
 {
-    /// <summary>An output item as a stateless client replays it: no <c>id</c> or <c>status</c>, content and summary
-    /// parts reduced to their type and text, reasoning with <c>content: null</c>.</summary>
+    /// <summary>An output item as a stateless client replays it (the Codex CLI's captures): no <c>id</c>, a
+    /// <c>status</c> only on function calls, content and summary parts reduced to their type and text, reasoning with
+    /// <c>content: null</c>.</summary>
     public static JsonNode ReplayForm(JsonNode outputItem)
     {
         var item = outputItem.DeepClone().AsObject();
         item.Remove("id");
-        item.Remove("status");
+        if (item["type"]?.GetValue<string>() != "function_call")
+        {
+            item.Remove("status");
+        }
+
         static JsonArray Parts(JsonNode? parts) => new([.. (parts?.AsArray() ?? []).Select(part => (JsonNode)new JsonObject
         {
             ["type"] = part!["type"]?.DeepClone(),

@@ -75,7 +75,7 @@ public sealed class CodexWebSocketEndToEndTests
         Assert.Equal("response.create", frame.GetProperty("type").GetString());
         var metadata = frame.GetProperty("client_metadata").EnumerateObject().Select(p => p.Name).ToHashSet();
         Assert.Contains("x-codex-ws-stream-request-start-ms", metadata);
-        Assert.Subset(cliFrame["client_metadata"]!.AsObject().Select(p => p.Key).Except(["guardian_credits_requested", "mcp_attribution"]).ToHashSet(), metadata);
+        Assert.Empty(cliFrame["client_metadata"]!.AsObject().Select(p => p.Key).Except(["guardian_credits_requested"]).Except(metadata));
     }
 
     public static TheoryData<string> HistoryChanges => ["edited", "rewound", "model", "tools"];
