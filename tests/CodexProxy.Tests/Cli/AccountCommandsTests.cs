@@ -221,35 +221,4 @@ public sealed class AccountCommandsTests
         response.Headers.Add("x-codex-secondary-reset-after-seconds", "400000");
         auth.Usage.OnResponseHeaders(response.Headers);
     }
-
-    /// <summary>The terminal the login prints to; when the authorize URL appears, a "browser" opens it (and follows
-    /// the fake auth server's redirect to the login's callback).</summary>
-    private sealed class BrowserFollowingWriter(HttpClient browser) : StringWriter(CultureInfo.InvariantCulture)
-    {
-        private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task PageLoaded => _loaded.Task;
-
-        public override void WriteLine(string? value)
-        {
-            base.WriteLine(value);
-            if (value is not null && value.StartsWith("http", StringComparison.Ordinal))
-            {
-                _ = FollowAsync(new Uri(value));
-            }
-        }
-
-        private async Task FollowAsync(Uri url)
-        {
-            try
-            {
-                using var page = await browser.GetAsync(url, Ct);
-                _loaded.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                _loaded.TrySetException(e);
-            }
-        }
-    }
 }

@@ -204,34 +204,4 @@ public sealed class LogLeakEndToEndTests : IAsyncDisposable
 
     private static string Token(RecordedRequest request) =>
         request.Header("Authorization") is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
-
-    /// <summary>The terminal the login prints to; when the authorize URL appears, a "browser" opens it.</summary>
-    private sealed class BrowserFollowingWriter(HttpClient browser) : StringWriter
-    {
-        private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task PageLoaded => _loaded.Task;
-
-        public override void WriteLine(string? value)
-        {
-            base.WriteLine(value);
-            if (value is not null && value.StartsWith("http", StringComparison.Ordinal))
-            {
-                _ = FollowAsync(new Uri(value));
-            }
-        }
-
-        private async Task FollowAsync(Uri url)
-        {
-            try
-            {
-                using var page = await browser.GetAsync(url, Ct);
-                _loaded.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                _loaded.TrySetException(e);
-            }
-        }
-    }
 }
