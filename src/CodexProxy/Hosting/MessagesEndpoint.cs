@@ -32,14 +32,12 @@ internal static class MessagesEndpoint
         CatalogSnapshot? catalogue = null;
         try
         {
-            var request = await RequestBodyReader.ReadAsync<MessagesRequest>(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
-            var sessionId = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } header ? header.ToString() : null;
-            catalogue = await catalog.ForRequestAsync(cancellationToken);
-            mapped = ClientRequestMapping.Map(request, new RequestContext(sessionId, options.Models, catalogue), logger);
+            var (read, readCatalogue, stream) = await ReadAndMapAsync(http, options, catalog, logger, cancellationToken);
+            (mapped, catalogue) = (read, readCatalogue);
             var context = new StreamTranslationContext(NewMessageId(), mapped.RequestedModel, mapped.ToolNames) { OmitThinkingText = mapped.OmitThinkingText };
-            var codexEvents = CodexForwarding.Open(http, upstream, logger, mapped.Body, mapped.RequestedModel, request.Stream == true, cancellationToken);
+            var codexEvents = CodexForwarding.Open(http, upstream, logger, mapped.Body, mapped.RequestedModel, stream, cancellationToken);
             var events = StreamTranslator.TranslateAsync(codexEvents, context, cancellationToken);
-            if (request.Stream == true)
+            if (stream)
             {
                 await writer.WriteAsync(events, cancellationToken);
                 if (writer.Failure is { } failure)
@@ -68,6 +66,19 @@ internal static class MessagesEndpoint
         {
             await ErrorResults.WriteFailureAsync(http.Response, errors, WithUsableModels(e, mapped, catalogue), logger, cancellationToken);
         }
+    }
+
+    /// <summary>The parsed Anthropic request lives only in this method's state, not in the handler's: a local of the
+    /// handler that lives across an await is kept in its state machine until the stream ends, and with many streams
+    /// open those graphs are promoted and collected in gen2 (bench/README.md, third pass).</summary>
+    private static async Task<(MappedRequest Mapped, CatalogSnapshot Catalogue, bool Stream)> ReadAndMapAsync(
+        HttpContext http, ProxyOptions options, ModelCatalog catalog, ILogger logger, CancellationToken cancellationToken)
+    {
+        var request = await RequestBodyReader.ReadAsync<MessagesRequest>(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
+        var sessionId = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } header ? header.ToString() : null;
+        var catalogue = await catalog.ForRequestAsync(cancellationToken);
+        var mapped = ClientRequestMapping.Map(request, new RequestContext(sessionId, options.Models, catalogue), logger);
+        return (mapped, catalogue, request.Stream == true);
     }
 
     /// <summary>A backend refusal of the model becomes a 400 that keeps the backend's words and lists the models the
