@@ -13,48 +13,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 sizes="${SIZES:-8 560 3500}"
 shape="${SHAPE:-claude-code}"
-out="$root/.build/bench"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
+start_fake --deltas 20 --delay-ms 0
+start_proxy
 
-if [ -z "${NO_BUILD:-}" ]; then
-  echo "Building (Release)..." >&2
-  for project in bench/FakeUpstream bench/LoadTool src/CodexProxy; do
-    dotnet build "$project" -c Release -o "$out/$(basename "$project")" --nologo -v quiet >/dev/null
-  done
-fi
-load="$out/LoadTool/LoadTool"
-proxy_cmd=("${PROXY_BIN:-$out/CodexProxy/chatgpt-codex-proxy}")
-
-log="$work/fake.log"
-"$out/FakeUpstream/FakeUpstream" --deltas 20 --delay-ms 0 >"$log" 2>&1 &
-fake_pid=$!
-pids+=("$fake_pid")
-for _ in $(seq 100); do grep -q '^listening ' "$log" && break; sleep 0.05; done
-fake_url="$(awk '/^listening /{print $2}' "$log")"
-fake_url="${fake_url%/}"
-
-home="$work/home"
-mkdir -p "$home"
-printf '{"access_token":"bench-token","refresh_token":"bench-refresh","expires_at":4102444800000,"chatgpt_account_id":"bench"}' >"$home/tokens.json"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-PORT="$port" CODEX_BASE_URL="$fake_url" CHATGPT_CODEX_PROXY_HOME="$home" LOG_FILE="$work/proxy.log" \
-  "${proxy_cmd[@]}" start >>"$work/proxy.out" 2>&1 &
-proxy_pid=$!
-pids+=("$proxy_pid")
-proxy_url="http://127.0.0.1:$port"
-for _ in $(seq 200); do curl -fsS "$proxy_url/health" >/dev/null 2>&1 && break; sleep 0.05; done
-
-clk_tck="$(getconf CLK_TCK)"
-cpu_seconds() { awk -v t="$clk_tck" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
-peak_rss_mb() { awk '/^VmHWM:/{ printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 upstream_bytes() { curl -fsS "$fake_url/stats" | sed -n 's/.*body_bytes=\([0-9]*\).*/\1/p'; }
-f() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 # Warm-up at the small size only: what a user's proxy has seen before its history grows.
 "$load" --url "$proxy_url/v1/messages" --concurrency 1 --requests "${WARMUP:-300}" --duration-s 20 --body-kb 8 --shape "$shape" >/dev/null
@@ -71,10 +35,10 @@ for kb in $sizes; do
   cpu_after="$(cpu_seconds "$proxy_pid")"
   bytes_after="$(upstream_bytes)"
   rss="$(peak_rss_mb "$proxy_pid")"
-  n="$(f completed "$proxied")"
-  awk -v kb="$(( $(f body_bytes "$proxied") / 1024 ))" -v n="$n" -v d50="$(f p50_ms "$direct")" -v p50="$(f p50_ms "$proxied")" \
-      -v d99="$(f p99_ms "$direct")" -v p99="$(f p99_ms "$proxied")" -v cb="$cpu_before" -v ca="$cpu_after" -v rss="$rss" \
-      -v bb="$bytes_before" -v ba="$bytes_after" -v errs="$(f errors "$proxied")" 'BEGIN {
+  n="$(field completed "$proxied")"
+  awk -v kb="$(( $(field body_bytes "$proxied") / 1024 ))" -v n="$n" -v d50="$(field p50_ms "$direct")" -v p50="$(field p50_ms "$proxied")" \
+      -v d99="$(field p99_ms "$direct")" -v p99="$(field p99_ms "$proxied")" -v cb="$cpu_before" -v ca="$cpu_after" -v rss="$rss" \
+      -v bb="$bytes_before" -v ba="$bytes_after" -v errs="$(field errors "$proxied")" 'BEGIN {
     printf "%-7s | %4d (%s err) | %9.2f / %9.2f | %9.2f / %9.2f | %7.2f ms | %7.2f ms | %12.1f | %6s MB | %d\n",
       kb, n, errs, d50, p50, d99, p99, p50 - d50, p99 - d99, (ca - cb) * 1000 / n, rss, (ba - bb) / n }'
 done

@@ -1,0 +1,60 @@
+# Shared by the side-by-side benchmarks (run.sh, big.sh); sourced after `root` is set and `cd "$root"`.
+# Sets out, work, pids (killed on exit), load and proxy_cmd; builds the fake upstream, the load tool and the proxy
+# unless NO_BUILD is set; defines start_fake, start_proxy and the /proc readers.
+out="$root/.build/bench"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -z "${NO_BUILD:-}" ]; then
+  echo "Building (Release)..." >&2
+  for project in bench/FakeUpstream bench/LoadTool src/CodexProxy; do
+    dotnet build "$project" -c Release -o "$out/$(basename "$project")" --nologo -v quiet >/dev/null
+  done
+fi
+load="$out/LoadTool/LoadTool"
+proxy_cmd=("${PROXY_BIN:-$out/CodexProxy/chatgpt-codex-proxy}")
+
+# Starts the fake upstream with the given arguments; sets fake_pid and fake_url.
+start_fake() {
+  local log="$work/fake.$RANDOM"
+  "$out/FakeUpstream/FakeUpstream" "$@" >"$log" 2>&1 &
+  fake_pid=$!
+  pids+=("$fake_pid")
+  for _ in $(seq 100); do
+    if grep -q '^listening ' "$log"; then break; fi
+    sleep 0.05
+  done
+  fake_url="$(awk '/^listening /{print $2}' "$log")"
+  fake_url="${fake_url%/}"
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Starts the proxy against $fake_url; sets proxy_pid and proxy_url.
+start_proxy() {
+  local home="$work/home" port
+  mkdir -p "$home"
+  printf '{"access_token":"bench-token","refresh_token":"bench-refresh","expires_at":4102444800000,"chatgpt_account_id":"bench"}' >"$home/tokens.json"
+  port="$(free_port)"
+  PORT="$port" CODEX_BASE_URL="$fake_url" CHATGPT_CODEX_PROXY_HOME="$home" LOG_FILE="$work/proxy.log" \
+    "${proxy_cmd[@]}" start >>"$work/proxy.out" 2>&1 &
+  proxy_pid=$!
+  pids+=("$proxy_pid")
+  proxy_url="http://127.0.0.1:$port"
+  for _ in $(seq 200); do
+    if curl -fsS "$proxy_url/health" >/dev/null 2>&1; then return 0; fi
+    sleep 0.05
+  done
+  echo "proxy did not start:" >&2; cat "$work/proxy.out" >&2; exit 1
+}
+
+clk_tck="$(getconf CLK_TCK)"
+cpu_seconds() { awk -v t="$clk_tck" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
+peak_rss_mb() { awk '/^VmHWM:/{ printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+reset_peak_rss() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
+field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
