@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Text.Json;
 using CodexProxy.Codex.Wire;
 using CodexProxy.IO;
@@ -9,8 +10,8 @@ namespace CodexProxy.Codex;
 /// One request's body, serialised once with its turn's <c>client_metadata</c>: a 401 retry or an uncompressed resend
 /// sends the same bytes. The JSON and its zstd form (made on first use) live in rented arrays, so a 3.5 MB history
 /// leaves no large-object-heap arrays behind (<c>bench/README.md</c>); the content sent is a view of them, not a copy.
-/// Dispose returns both arrays: the owner disposes it once the last send of the body has returned, which over
-/// HTTP/1.1 (what <see cref="CodexClient"/> sends) is after the body was written out in full.
+/// Dispose gives the arrays back once no send is still writing them: a server may answer (an early 4xx, say) while
+/// the handler is still writing a large body, so each content holds the arrays until its write has ended.
 /// </summary>
 internal sealed class OutgoingBody : IDisposable
 {
@@ -30,6 +31,10 @@ internal sealed class OutgoingBody : IDisposable
     private readonly PooledBufferWriter _json;
     private byte[]? _compressed;
     private int _compressedLength;
+
+    /// <summary>The owner plus every write in progress; the arrays go back to the pool when it reaches zero.</summary>
+    private int _holders = 1;
+    private int _disposed;
 
     public OutgoingBody(CodexRequest request, CodexTurn turn, string installationId, ArrayPool<byte> pool)
     {
@@ -92,16 +97,66 @@ internal sealed class OutgoingBody : IDisposable
         }
     }
 
-    /// <summary>The body to send, as a view of the pooled bytes.</summary>
-    public HttpContent Content(bool compressed) => new ReadOnlyMemoryContent(compressed ? Compressed : Json);
+    /// <summary>The body to send, as a view of the pooled bytes (no copy).</summary>
+    public HttpContent Content(bool compressed) => new PooledBytesContent(this, compressed ? Compressed : Json);
 
     public void Dispose()
     {
-        _json.Dispose();
-        if (_compressed is { } compressed)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _compressed = null;
-            _pool.Return(compressed);
+            Release();
+        }
+    }
+
+    private bool TryHold()
+    {
+        for (var holders = Volatile.Read(ref _holders); holders > 0; holders = Volatile.Read(ref _holders))
+        {
+            if (Interlocked.CompareExchange(ref _holders, holders + 1, holders) == holders)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _holders) == 0)
+        {
+            _json.Dispose();
+            if (_compressed is { } compressed)
+            {
+                _compressed = null;
+                _pool.Return(compressed);
+            }
+        }
+    }
+
+    /// <summary>Writes the body's bytes, holding its arrays for as long as the write runs.</summary>
+    private sealed class PooledBytesContent(OutgoingBody body, ReadOnlyMemory<byte> bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            ObjectDisposedException.ThrowIf(!body.TryHold(), body);
+            try
+            {
+                await stream.WriteAsync(bytes, cancellationToken);
+            }
+            finally
+            {
+                body.Release();
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = bytes.Length;
+            return true;
         }
     }
 }

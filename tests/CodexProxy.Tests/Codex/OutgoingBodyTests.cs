@@ -46,4 +46,40 @@ public sealed class OutgoingBodyTests
         Assert.Equal(body.Json.Length, content.Headers.ContentLength);
         Assert.Equal(body.Json.ToArray(), await content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task BodyDisposedWhileAWriteIsStillRunning_KeepsItsArraysUntilTheWriteEnds()
+    {
+        var pool = new CountingArrayPool();
+        var body = new OutgoingBody(new CodexRequest { Model = "gpt-5.5", Input = [] }, Turn, "install-1", pool);
+        using var content = body.Content(compressed: true);
+        var stalled = new StalledStream();
+
+        var write = content.CopyToAsync(stalled, TestContext.Current.CancellationToken);
+        await stalled.WriteStarted.Task.WaitAsync(TestContext.Current.CancellationToken);
+        body.Dispose();
+        Assert.True(pool.Outstanding > 0, "the arrays went back while the write still used them");
+
+        stalled.Resume.SetResult();
+        await write;
+        Assert.Equal((0, 0), (pool.Outstanding, pool.ForeignReturns));
+        Assert.True(stalled.Length > 0);
+        var late = await Assert.ThrowsAsync<HttpRequestException>(() => content.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken));
+        Assert.IsType<ObjectDisposedException>(late.InnerException);
+    }
+
+    /// <summary>A stream whose first write waits until the test lets it go, like a socket a large body fills.</summary>
+    private sealed class StalledStream : MemoryStream
+    {
+        public TaskCompletionSource WriteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Resume { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            WriteStarted.TrySetResult();
+            await Resume.Task.WaitAsync(cancellationToken);
+            await base.WriteAsync(buffer, cancellationToken);
+        }
+    }
 }
