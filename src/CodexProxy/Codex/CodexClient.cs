@@ -94,7 +94,7 @@ internal sealed class CodexClient(
         var threadId = CodexTurnHeaders.ThreadIdOf(request);
         return request.PromptCacheKey is { Length: > 0 }
             ? state.Turns.Begin(threadId, CodexTurnHeaders.ContinuesTurn(request), request.Input.Count)
-            : new CodexTurn(threadId, Guid.NewGuid().ToString(), state.Time.GetUtcNow(), TurnState: null);
+            : new CodexTurn(threadId, RandomUuid.New(), state.Time.GetUtcNow(), TurnState: null);
     }
 
     /// <summary>Sends compressed while the backend accepts it; a refusal of the encoding is answered by sending the

@@ -110,7 +110,7 @@ internal static class CodexTurnHeaders
     /// <summary>The thread key for a request: its <c>prompt_cache_key</c> made header-safe, or a fresh id for a
     /// request without one (which is then a turn of its own).</summary>
     public static string ThreadIdOf(CodexRequest request) =>
-        request.PromptCacheKey is { Length: > 0 } key ? CodexClientIdentity.Sanitize(key) : Guid.NewGuid().ToString();
+        request.PromptCacheKey is { Length: > 0 } key ? CodexClientIdentity.Sanitize(key) : RandomUuid.New();
 
     /// <summary>A request that answers tool calls continues the agent turn that asked for them.</summary>
     public static bool ContinuesTurn(CodexRequest request) => request.Input.Count > 0 && request.Input[^1] is CodexFunctionCallOutputItem;

@@ -98,7 +98,7 @@ internal sealed class CodexTurnTracker(TimeProvider time, int capacity = CodexTu
     }
 
     private Entry NewEntry(string threadId, int inputCount) =>
-        new(new CodexTurn(threadId, Guid.NewGuid().ToString(), time.GetUtcNow(), TurnState: null), inputCount);
+        new(new CodexTurn(threadId, RandomUuid.New(), time.GetUtcNow(), TurnState: null), inputCount);
 
     /// <param name="StartInputCount">Input items of the request that started the turn; -1 when the proxy first saw
     /// the thread mid-turn (after a restart), so the next non-tool request always starts a new turn.</param>

@@ -113,6 +113,31 @@ public sealed class UsageHistoryWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task RowsOfABurst_WaitForTheBatchWindow_ThenAreWrittenTogether_AndAStopWritesAtOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var window = TimeSpan.FromSeconds(5);
+        var writer = new UsageHistoryWriter(DatabasePath, _time, _logger, batchWindow: window);
+        await writer.StartAsync(ct);
+        await using (writer)
+        {
+            writer.TryRecord(Row(Now));
+            writer.TryRecord(Row(Now));
+            await Task.Delay(200, ct);
+            Assert.Equal(0, UsageHistoryReader.Total(DatabasePath, Now.AddDays(-1)).Requests);
+
+            _time.Advance(window);
+            await WaitForRowsAsync(DatabasePath, 2, ct);
+
+            writer.TryRecord(Row(Now));
+            await Task.Delay(100, ct);
+        }
+
+        // The third row's window had not passed: stopping wrote it without waiting for the clock.
+        Assert.Equal(3, UsageHistoryReader.Total(DatabasePath, Now.AddDays(-1)).Requests);
+    }
+
+    [Fact]
     public async Task RowsOlderThanTheRetention_ArePrunedOnStartAndDaily()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -187,7 +212,7 @@ public sealed class UsageHistoryWriterTests : IDisposable
 
     private async Task<UsageHistoryWriter> StartAsync(TimeSpan? busyTimeout = null)
     {
-        var writer = new UsageHistoryWriter(DatabasePath, _time, _logger, busyTimeout);
+        var writer = new UsageHistoryWriter(DatabasePath, _time, _logger, busyTimeout, batchWindow: TimeSpan.Zero);
         await writer.StartAsync(TestContext.Current.CancellationToken);
         return writer;
     }
