@@ -39,6 +39,10 @@ internal static class ProxyApp
         builder.Services.AddSingleton<ILoggerProvider, ProxyLoggerProvider>();
         LogRedactor.AddSecret(options.ProxyApiKey);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Hosting's diagnostics logger writes only request start/finish lines (Information), which the request log
+        // already covers; while it is enabled at all, hosting starts an Activity and a log scope for every request
+        // (seen in the request path's profile). Unhandled exceptions are logged by Kestrel's own category.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, AnthropicJsonContext.Default));
