@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -26,6 +27,12 @@ internal sealed partial class FakeCodexUpstream
 
     /// <summary>Off by default: the upgrade gets a 426, as a client that must fall back to HTTP POST + SSE sees it.</summary>
     public bool AcceptWebSockets { get; set; }
+
+    /// <summary>Negotiates <c>permessage-deflate</c> when the client offers it (the proxy offers it, as the CLI does).</summary>
+    public bool DeflateWebSockets { get; set; }
+
+    /// <summary>The <c>Sec-WebSocket-Extensions</c> the fake answered each accepted upgrade with (empty when none).</summary>
+    public ConcurrentQueue<string> NegotiatedExtensions { get; } = new();
 
     /// <summary>The client's WebSocket messages (method <c>WS</c>), as sent, in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> WebSocketFrames
@@ -126,7 +133,8 @@ internal sealed partial class FakeCodexUpstream
         }
 
         var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = DeflateWebSockets });
+        NegotiatedExtensions.Enqueue(http.Response.Headers.SecWebSocketExtensions.ToString());
         lock (_gate)
         {
             _openSockets.Add(http);

@@ -46,6 +46,30 @@ public sealed class CodexWebSocketEndToEndTests
         await AssertSameModelInputAsHttpAsync(upstream.WebSocketTurns, loop.Sent, ct);
     }
 
+    [Fact]
+    public async Task BackendThatNegotiatesDeflate_GetsCompressedFrames_AndTheSameInputAsHttp()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var upstream = await StartWebSocketUpstreamAsync(ct);
+        upstream.DeflateWebSockets = true;
+        await using var proxy = await ProxyFixture.StartAsync(upstream, ct);
+        var loop = new ToolLoopConversation("5d0c2f7e-0000-4000-8000-0000000000a9", "gpt-6.1-sol", toolTurns: 3, resultBytes: 20_000);
+        upstream.Responder = loop.Answer;
+
+        for (var turn = 0; turn <= loop.ToolTurns; turn++)
+        {
+            await loop.TurnAsync(proxy, ct);
+        }
+
+        Assert.Empty(upstream.Rejections);
+        Assert.Empty(upstream.Requests);
+        Assert.StartsWith("permessage-deflate", Assert.Single(upstream.NegotiatedExtensions), StringComparison.Ordinal);
+        var frames = upstream.WebSocketFrames;
+        Assert.Equal(loop.ToolTurns + 1, frames.Count);
+        Assert.All(frames.Skip(1), frame => Assert.True(frame.Json!.Value.TryGetProperty("previous_response_id", out _)));
+        await AssertSameModelInputAsHttpAsync(upstream.WebSocketTurns, loop.Sent, ct);
+    }
+
     [Theory]
     [InlineData("gpt-5.5")]
     [InlineData("gpt-6.1-sol")]
