@@ -21,8 +21,7 @@ internal static class ChatCompletionsEndpoint
         var writer = new OpenAISseWriter<ChatCompletionChunk>(http.Response, time, e => OpenAIFailures.Map(errors, e).Detail, ChatSseFormat.Instance);
         try
         {
-            var request = await RequestBodyReader.ReadAsync(http.Request, OpenAIJsonContext.Default.ChatCompletionRequest, cancellationToken);
-            var mapped = ChatRequestMapper.ToCodexRequest(request, options.Models, await catalog.ForRequestAsync(cancellationToken));
+            var mapped = await ReadAndMapAsync(http, options, catalog, cancellationToken);
             var codexEvents = CodexForwarding.Open(http, upstream, logger, mapped.Body, mapped.RequestedModel, mapped.Stream, cancellationToken);
             var context = new ChatStreamContext(ResponseIds.New("chatcmpl-"), time.GetUtcNow().ToUnixTimeSeconds(), mapped.RequestedModel, mapped.IncludeUsage);
             var chunks = ChatStreamTranslator.TranslateAsync(codexEvents, context, cancellationToken);
@@ -46,5 +45,13 @@ internal static class ChatCompletionsEndpoint
         {
             await OpenAIFailures.WriteFailureAsync(http.Response, errors, e, logger, cancellationToken);
         }
+    }
+
+    /// <summary>The parsed request lives only in this method's state, not in the handler's, which lasts as long as
+    /// the stream (as in <see cref="MessagesEndpoint"/>).</summary>
+    private static async Task<ChatMappedRequest> ReadAndMapAsync(HttpContext http, ProxyOptions options, ModelCatalog catalog, CancellationToken cancellationToken)
+    {
+        var request = await RequestBodyReader.ReadAsync(http.Request, OpenAIJsonContext.Default.ChatCompletionRequest, cancellationToken);
+        return ChatRequestMapper.ToCodexRequest(request, options.Models, await catalog.ForRequestAsync(cancellationToken));
     }
 }

@@ -22,8 +22,7 @@ internal static class ResponsesEndpoint
         var writer = new OpenAISseWriter<ResponseStreamEvent>(http.Response, time, e => OpenAIFailures.Map(errors, e).Detail, new ResponsesSseFormat());
         try
         {
-            var request = await RequestBodyReader.ReadAsync(http.Request, OpenAIJsonContext.Default.JsonObject, cancellationToken);
-            var mapped = ResponsesRequestMapper.ToCodexRequest(request, options.Models, await catalog.ForRequestAsync(cancellationToken));
+            var mapped = await ReadAndMapAsync(http, options, catalog, cancellationToken);
             var codexEvents = CodexForwarding.Open(http, upstream, logger, mapped.Body, mapped.RequestedModel, mapped.Stream, cancellationToken);
             var context = new ResponsesStreamContext(ResponseIds.New("resp_"), time.GetUtcNow().ToUnixTimeSeconds(), mapped.Body.Model, mapped.Echo);
             var events = ResponsesStreamTranslator.TranslateAsync(codexEvents, context, cancellationToken);
@@ -51,5 +50,13 @@ internal static class ResponsesEndpoint
         {
             await OpenAIFailures.WriteFailureAsync(http.Response, errors, e, logger, cancellationToken);
         }
+    }
+
+    /// <summary>The parsed request lives only in this method's state, not in the handler's, which lasts as long as
+    /// the stream (as in <see cref="MessagesEndpoint"/>).</summary>
+    private static async Task<ResponsesMappedRequest> ReadAndMapAsync(HttpContext http, ProxyOptions options, ModelCatalog catalog, CancellationToken cancellationToken)
+    {
+        var request = await RequestBodyReader.ReadAsync(http.Request, OpenAIJsonContext.Default.JsonObject, cancellationToken);
+        return ResponsesRequestMapper.ToCodexRequest(request, options.Models, await catalog.ForRequestAsync(cancellationToken));
     }
 }
