@@ -31,11 +31,14 @@ if (settings.Warmup > 0)
 }
 
 var run = new LoadRun(http, settings.Url, body, settings.Concurrency, settings.Requests, settings.Duration, settings.Probe);
+var cpuBefore = Environment.CpuUsage.TotalTime;
 var result = await run.RunAsync();
+var clientCpu = Environment.CpuUsage.TotalTime - cpuBefore;
 var line = string.Create(CultureInfo.InvariantCulture,
     $"completed={result.Completed} errors={result.Errors} seconds={result.Elapsed.TotalSeconds:0.000} rps={result.Completed / result.Elapsed.TotalSeconds:0.0} "
     + $"p50_ms={result.LatencyPercentile(0.50):0.000} p99_ms={result.LatencyPercentile(0.99):0.000} "
-    + $"ttfe_p50_ms={result.FirstEventPercentile(0.50):0.000} ttfe_p99_ms={result.FirstEventPercentile(0.99):0.000} body_bytes={body.Length}");
+    + $"ttfe_p50_ms={result.FirstEventPercentile(0.50):0.000} ttfe_p99_ms={result.FirstEventPercentile(0.99):0.000} body_bytes={body.Length} "
+    + $"client_cpu_ms={clientCpu.TotalMilliseconds:0.0}");
 if (settings.Probe)
 {
     line += " gaps_ms=" + string.Join(',', result.DeltaGapsMs.Select(g => g.ToString("0.00", CultureInfo.InvariantCulture)));
