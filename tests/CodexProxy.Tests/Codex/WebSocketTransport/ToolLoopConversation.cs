@@ -71,13 +71,18 @@ internal sealed class ToolLoopConversation(string sessionId, string model = "gpt
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         Assert.True(response.IsSuccessStatusCode, text);
         var answer = JsonNode.Parse(text)!.AsObject();
-        _messages.Add(new JsonObject { ["role"] = "assistant", ["content"] = answer["content"]!.DeepClone() });
-        if (answer["content"]!.AsArray().LastOrDefault(block => block!["type"]!.GetValue<string>() == "tool_use") is { } call)
+        Append(answer["content"]!.AsArray());
+        return answer;
+    }
+
+    /// <summary>Appends an answer's content blocks as Claude Code does and, after a tool call, the tool's result.</summary>
+    public void Append(JsonArray content)
+    {
+        _messages.Add(new JsonObject { ["role"] = "assistant", ["content"] = content.DeepClone() });
+        if (content.LastOrDefault(block => block!["type"]!.GetValue<string>() == "tool_use") is { } call)
         {
             _messages.Add(ToolResult(call["id"]!.GetValue<string>(), _messages.Count));
         }
-
-        return answer;
     }
 
     /// <summary>Sends <paramref name="bodies"/> (bodies another run sent) unchanged; returns the answers' text.</summary>

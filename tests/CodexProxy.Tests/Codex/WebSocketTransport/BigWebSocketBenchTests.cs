@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using CodexProxy.Tests.Fakes;
+using Xunit;
+
+namespace CodexProxy.Tests.Codex.WebSocketTransport;
+
+/// <summary>
+/// Issue #15's real sizes on the transport users run by default (<c>bench/big-websocket.sh</c> runs it; skipped
+/// unless <see cref="ReportVariable"/> names a report file): the real proxy as a child process
+/// (<see cref="ProxyProcess"/>, <c>CODEX_TRANSPORT=auto</c>) in front of the fake backend with WebSockets on, and a
+/// streamed Claude Code tool loop whose history grows by ~70 KB tool results to ~3.5 MB over 50 turns. Per turn:
+/// the proxy's CPU time (<c>/proc</c>), the time to the first SSE event and to the end at the client, the frame's
+/// bytes, and "direct": the full request the fake reconstructed, posted straight to its HTTP
+/// <c>/codex/responses</c> right after (as <c>bench/big.sh</c> measures direct). The model input the fake
+/// reconstructs must equal what the same client requests carry over HTTP, or the run fails.
+/// </summary>
+public sealed class BigWebSocketBenchTests
+{
+    public const string ReportVariable = "BIG_WEBSOCKET_BENCH_REPORT";
+
+    /// <summary>Optional: the proxy's <c>LOG_LEVEL</c> (e.g. <c>debug</c> to see why a turn went out in full).</summary>
+    public const string LogLevelVariable = "BIG_WEBSOCKET_BENCH_LOG_LEVEL";
+
+    public const int Turns = 50;
+
+    /// <summary>Small turns of another conversation first: what a user's proxy has run before a history grows.</summary>
+    public const int WarmUpTurns = 20;
+
+    /// <summary>Marks the bench's own direct posts, so the fake's other HTTP requests are the proxy's.</summary>
+    private const string DirectHeader = "x-bench-direct";
+
+    [Theory]
+    [InlineData("gpt-6.1-sol")]
+    [InlineData("gpt-5.5")]
+    public async Task RealSizeSession_OverTheDefaultTransport_GivesTheBackendTheFullInput(string model)
+    {
+        var reportPath = Environment.GetEnvironmentVariable(ReportVariable);
+        Assert.SkipWhen(string.IsNullOrEmpty(reportPath), $"A bench: bench/big-websocket.sh runs it with {ReportVariable} set.");
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Reads the proxy's CPU time and peak RSS from /proc.");
+        var ct = TestContext.Current.CancellationToken;
+        await using var upstream = await CodexWebSocketEndToEndTests.StartWebSocketUpstreamAsync(ct);
+        var environment = Environment.GetEnvironmentVariable(LogLevelVariable) is { Length: > 0 } level
+            ? new Dictionary<string, string> { ["LOG_LEVEL"] = level }
+            : null;
+        await using var proxy = await ProxyProcess.StartAsync(upstream.BaseUrl, ct, environment);
+        using var direct = new HttpClient { BaseAddress = upstream.BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
+
+        var loop = new ToolLoopConversation("5d0c2f7e-0000-4000-8000-0000000000d1", model, toolTurns: Turns - 1)
+        {
+            SystemPromptBytes = 14_000,
+            ExtraTools = 12,
+            // 60 to 80 KB per tool result, fixed: about 3.5 MB of history by the last turn.
+            ResultBytesOfTurn = turn => 60_000 + (turn * 7_919 % 20_000),
+        };
+        upstream.Responder = loop.Answer;
+        var warmUp = new ToolLoopConversation("5d0c2f7e-0000-4000-8000-0000000000d0", model, toolTurns: Turns - 1)
+        {
+            SystemPromptBytes = 14_000,
+            ExtraTools = 12,
+        };
+        for (var turn = 0; turn < WarmUpTurns; turn++)
+        {
+            await TurnAsync(proxy, direct, upstream, warmUp, ct);
+        }
+
+        var warmUpPeakRss = proxy.PeakRssMb;
+        var turnsBefore = upstream.WebSocketTurns.Count;
+        var loadAtStart = LoadAverage();
+        proxy.ResetPeakRss();
+        var cpuAtStart = proxy.CpuTime;
+        var figures = new List<TurnFigures>();
+        for (var turn = 0; turn < Turns; turn++)
+        {
+            figures.Add(await TurnAsync(proxy, direct, upstream, loop, ct));
+        }
+
+        var session = new SessionFigures(
+            model, proxy.Binary, figures, warmUpPeakRss, proxy.PeakRssMb, (proxy.CpuTime - cpuAtStart).TotalMilliseconds,
+            loadAtStart, LoadAverage(), ProxyHttpRequests(upstream), await proxy.ReadLogAsync(ct));
+
+        Assert.Empty(upstream.Rejections);
+        var turns = upstream.WebSocketTurns.Skip(turnsBefore).ToList();
+        await CodexWebSocketEndToEndTests.AssertSameModelInputAsHttpAsync(turns, loop.Sent, ct);
+        await File.AppendAllTextAsync(reportPath!, BigWebSocketBenchReport.Markdown(session), ct);
+        TestContext.Current.TestOutputHelper?.WriteLine(BigWebSocketBenchReport.Markdown(session));
+    }
+
+    /// <summary>One streamed turn through the proxy, then the same full request straight at the fake.</summary>
+    private static async Task<TurnFigures> TurnAsync(
+        ProxyProcess proxy, HttpClient direct, FakeCodexUpstream upstream, ToolLoopConversation loop, CancellationToken ct)
+    {
+        var body = loop.Body(stream: true);
+        loop.Sent.Add(body);
+        var turnsBefore = upstream.WebSocketTurns.Count;
+        var proxyCpu = proxy.CpuTime;
+        var selfCpu = Environment.CpuUsage.TotalTime;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = AnthropicRequests.Json(body) };
+        var proxied = await StreamAsync(proxy.Client, request, ct);
+        proxyCpu = proxy.CpuTime - proxyCpu;
+        selfCpu = Environment.CpuUsage.TotalTime - selfCpu;
+        Assert.Equal("message_stop", proxied.Events[^1].EventType);
+        loop.Append(AnthropicStreamedContent.Collect(proxied.Events));
+
+        var turns = upstream.WebSocketTurns;
+        Assert.True(turns.Count == turnsBefore + 1, $"turn {loop.Sent.Count} did not go over the WebSocket");
+        var full = turns[^1];
+        var frame = upstream.WebSocketFrames.Single(f => f.Number == full.Number);
+
+        var directCpu = Environment.CpuUsage.TotalTime;
+        using var straight = new HttpRequestMessage(HttpMethod.Post, "codex/responses") { Content = new ByteArrayContent(full.Body) };
+        straight.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        foreach (var (name, value) in full.Headers.Where(h => !IsConnectionHeader(h.Key)))
+        {
+            straight.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        straight.Headers.TryAddWithoutValidation(DirectHeader, "1");
+        var straightAnswer = await StreamAsync(direct, straight, ct);
+        directCpu = Environment.CpuUsage.TotalTime - directCpu;
+        Assert.Equal("response.completed", straightAnswer.Events[^1].DataType);
+
+        return new TurnFigures(
+            loop.Sent.Count, Encoding.UTF8.GetByteCount(body), full.Body.Length, frame.Body.Length,
+            frame.Json!.Value.TryGetProperty("previous_response_id", out _),
+            proxyCpu.TotalMilliseconds, proxied.FirstEventMs, proxied.EndMs, selfCpu.TotalMilliseconds,
+            straightAnswer.FirstEventMs, straightAnswer.EndMs, directCpu.TotalMilliseconds);
+    }
+
+    private static async Task<(double FirstEventMs, double EndMs, List<AnthropicSseEvent> Events)> StreamAsync(
+        HttpClient client, HttpRequestMessage request, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            Assert.Fail($"{request.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var events = new List<AnthropicSseEvent>();
+        var first = 0.0;
+        await foreach (var sseEvent in AnthropicSseReader.ReadAsync(stream, ct))
+        {
+            if (events.Count == 0)
+            {
+                first = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+
+            Assert.NotEqual("error", sseEvent.EventType);
+            events.Add(sseEvent);
+        }
+
+        return (first, Stopwatch.GetElapsedTime(started).TotalMilliseconds, events);
+    }
+
+    /// <summary>Headers of the WebSocket handshake that do not belong on a POST.</summary>
+    private static bool IsConnectionHeader(string name) =>
+        name.StartsWith("sec-websocket-", StringComparison.OrdinalIgnoreCase)
+        || name is "Host" or "host" or "Connection" or "connection" or "Upgrade" or "upgrade"
+        || name.StartsWith("content-", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Requests the proxy itself sent over HTTPS (a turn that left the socket), not the bench's direct posts.</summary>
+    private static int ProxyHttpRequests(FakeCodexUpstream upstream) =>
+        upstream.Requests.Count(r => r.Method == "POST" && r.Header(DirectHeader) is null);
+
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+}
+
+/// <summary>One turn: sizes in bytes, times in ms; "self" is the test process (the client and the fake backend).</summary>
+internal sealed record TurnFigures(
+    int Turn, int AnthropicBytes, int FullBodyBytes, int FrameBytes, bool Incremental,
+    double ProxyCpuMs, double FirstEventMs, double EndMs, double SelfCpuMs,
+    double DirectFirstEventMs, double DirectEndMs, double DirectSelfCpuMs);
+
+/// <summary>One model's session through one proxy process.</summary>
+internal sealed record SessionFigures(
+    string Model, string Binary, IReadOnlyList<TurnFigures> Turns, double WarmUpPeakRssMb, double PeakRssMb,
+    double ProxyCpuMs, string LoadAtStart, string LoadAtEnd, int ProxyHttpRequests, string ProxyLog);
