@@ -50,6 +50,14 @@ internal static class RequestStageTimings
                 using var outgoing = new CodexProxy.Codex.OutgoingBody(mapped.Body, turn, "bench-install", System.Buffers.ArrayPool<byte>.Shared);
                 return Task.FromResult<object>(outgoing.Compressed.Length);
             });
+            // What the WebSocket transport adds per turn to find the items the backend already has: every item
+            // serialised again and hashed, and the settings once.
+            await MeasureAsync(body.Length, "digest every item (WebSocket turn)", () =>
+                Task.FromResult<object>(CodexProxy.Codex.ItemDigest.OfItems(mapped.Body.Input)));
+            await MeasureAsync(body.Length, "digest the settings (WebSocket turn)", () =>
+                Task.FromResult<object>(CodexProxy.Codex.ItemDigest.OfSettings(mapped.Body)));
+            await MeasureAsync(body.Length, "SHA-256 of the serialised body", () =>
+                Task.FromResult<object>(CodexProxy.Codex.ItemDigest.Of(serialized)));
             await MeasureAsync(body.Length, "token count (TokenCalibration.Record)", () =>
                 Task.FromResult<object>(CodexProxy.Translation.Tokens.TokenCounter.Count(mapped.Body)));
             await MeasureAsync(body.Length, "all three", async () =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -249,6 +250,7 @@ internal sealed partial class FakeCodexUpstream
         var scenario = rejection ?? NextScenario(turn);
         try
         {
+            turn.AnsweringAt = Stopwatch.GetTimestamp();
             await AnswerTurnAsync(http, socket, scenario, input, history);
         }
         finally

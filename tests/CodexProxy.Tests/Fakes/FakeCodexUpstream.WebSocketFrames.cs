@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -145,6 +146,7 @@ internal sealed partial class FakeCodexUpstream
             Json = document.RootElement.Clone(),
             WireBodyLength = frame.Body.Length,
             Number = frame.Number,
+            ReceivedAt = frame.ReceivedAt,
         };
     }
 
@@ -202,6 +204,7 @@ internal sealed partial class FakeCodexUpstream
 
     private static RecordedRequest FrameRecord(byte[] body)
     {
+        var receivedAt = Stopwatch.GetTimestamp();
         JsonElement? json = null;
         try
         {
@@ -221,6 +224,7 @@ internal sealed partial class FakeCodexUpstream
             Body = body,
             Json = json,
             WireBodyLength = body.Length,
+            ReceivedAt = receivedAt,
         };
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -187,6 +188,7 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
             }
 
             AddAnswerHeaders(http.Response, request, rejected: rejection is not null);
+            request.AnsweringAt = Stopwatch.GetTimestamp();
             await AnswerAsync(http, scenario);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -232,6 +234,7 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
+        var receivedAt = Stopwatch.GetTimestamp();
         var wireBody = buffer.ToArray();
         // Kestrel does not decode request bodies: decode zstd like the real backend, record other encodings as is.
         var encoding = request.Headers.ContentEncoding.ToString() is { Length: > 0 } named ? named.Trim().ToLowerInvariant() : null;
@@ -256,6 +259,7 @@ internal sealed partial class FakeCodexUpstream : IAsyncDisposable
             Json = json,
             ContentEncoding = encoding is null or "identity" ? null : encoding,
             WireBodyLength = wireBody.Length,
+            ReceivedAt = receivedAt,
         };
     }
 

@@ -92,6 +92,14 @@ internal sealed class RecordedRequest
             _ => [],
         });
 
+    /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp of when the fake had the whole request (a
+    /// WebSocket turn: its frame).</summary>
+    public long ReceivedAt { get; internal init; }
+
+    /// <summary>Timestamp of when the fake began to answer, 0 before; from <see cref="ReceivedAt"/>, the fake's own work
+    /// (parsing, reconstructing a turn's input, validating, choosing the answer), which a bench keeps apart.</summary>
+    public long AnsweringAt { get; internal set; }
+
     internal void MarkResponseFinished() => _responseFinished.TrySetResult();
 
     private static void AddNames(JsonElement tools, List<string> names)

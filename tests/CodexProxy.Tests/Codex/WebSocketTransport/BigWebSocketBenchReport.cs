@@ -30,30 +30,31 @@ internal static partial class BigWebSocketBenchReport
             : "The proxy's WebSocket log lines: " + string.Join("; ", logLines.Select(l => Invariant($"{l.Count}× \"{l.Line}\""))) + ".");
         report.AppendLine();
 
-        report.AppendLine("| band | turns | proxy CPU-ms per turn (mean) | first event: direct / proxied, p50 | added to first event p50 / max | end: direct / proxied, p50 | added to end p50 / max | frame / full body (mean) | test process CPU-ms (client + fake), direct / proxied |");
-        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.AppendLine("| band | turns | proxy CPU-ms per turn (mean) | first event: direct / proxied, p50 | added to first event p50 / max | added to the end p50 | fake's own work: direct / WebSocket, p50 | added to first event without the fake's work, p50 / max | frame / full body (mean) | test process CPU-ms (client + fake), direct / proxied |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (name, from, to) in Bands)
         {
             var band = turns.Where(t => t.AnthropicBytes >= from && t.AnthropicBytes < to).ToList();
             if (band.Count == 0)
             {
-                report.AppendLine(Invariant($"| {name} | 0 | | | | | | | |"));
+                report.AppendLine(Invariant($"| {name} | 0 | | | | | | | | |"));
                 continue;
             }
 
             var addedFirst = band.Select(t => t.FirstEventMs - t.DirectFirstEventMs).ToList();
             var addedEnd = band.Select(t => t.EndMs - t.DirectEndMs).ToList();
+            var net = band.Select(t => t.AddedFirstEventNetMs).ToList();
             report.AppendLine(Invariant(
-                $"| {name} | {band.Count} | {band.Average(t => t.ProxyCpuMs):F1} | {Median(band.Select(t => t.DirectFirstEventMs)):F1} / {Median(band.Select(t => t.FirstEventMs)):F1} | {Median(addedFirst):F1} / {addedFirst.Max():F1} | {Median(band.Select(t => t.DirectEndMs)):F1} / {Median(band.Select(t => t.EndMs)):F1} | {Median(addedEnd):F1} / {addedEnd.Max():F1} | {band.Average(t => t.FrameBytes):N0} / {band.Average(t => t.FullBodyBytes):N0} B | {band.Average(t => t.DirectSelfCpuMs):F1} / {band.Average(t => t.SelfCpuMs):F1} |"));
+                $"| {name} | {band.Count} | {band.Average(t => t.ProxyCpuMs):F1} | {Median(band.Select(t => t.DirectFirstEventMs)):F1} / {Median(band.Select(t => t.FirstEventMs)):F1} | {Median(addedFirst):F1} / {addedFirst.Max():F1} | {Median(addedEnd):F1} | {Median(band.Select(t => t.DirectFakeWorkMs)):F1} / {Median(band.Select(t => t.FakeWorkMs)):F1} | {Median(net):F1} / {net.Max():F1} | {band.Average(t => t.FrameBytes):N0} / {band.Average(t => t.FullBodyBytes):N0} B | {band.Average(t => t.DirectSelfCpuMs):F1} / {band.Average(t => t.SelfCpuMs):F1} |"));
         }
 
         report.AppendLine();
-        report.AppendLine("| turn | Anthropic body | full Codex body | frame | proxy CPU-ms | first event direct / proxied ms | end direct / proxied ms | test process CPU-ms direct / proxied |");
-        report.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.AppendLine("| turn | Anthropic body | full Codex body | frame | proxy CPU-ms | first event direct / proxied ms | end direct / proxied ms | fake's work direct / WebSocket ms | test process CPU-ms direct / proxied |");
+        report.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var t in turns)
         {
             report.AppendLine(Invariant(
-                $"| {t.Turn}{(t.Incremental || t.Turn == 1 ? "" : " (full)")} | {t.AnthropicBytes:N0} | {t.FullBodyBytes:N0} | {t.FrameBytes:N0} | {t.ProxyCpuMs:F0} | {t.DirectFirstEventMs:F1} / {t.FirstEventMs:F1} | {t.DirectEndMs:F1} / {t.EndMs:F1} | {t.DirectSelfCpuMs:F1} / {t.SelfCpuMs:F1} |"));
+                $"| {t.Turn}{(t.Incremental || t.Turn == 1 ? "" : " (full)")} | {t.AnthropicBytes:N0} | {t.FullBodyBytes:N0} | {t.FrameBytes:N0} | {t.ProxyCpuMs:F0} | {t.DirectFirstEventMs:F1} / {t.FirstEventMs:F1} | {t.DirectEndMs:F1} / {t.EndMs:F1} | {t.DirectFakeWorkMs:F1} / {t.FakeWorkMs:F1} | {t.DirectSelfCpuMs:F1} / {t.SelfCpuMs:F1} |"));
         }
 
         report.AppendLine();

@@ -51,8 +51,8 @@ public sealed class BigWebSocketBenchTests
         {
             SystemPromptBytes = 14_000,
             ExtraTools = 12,
-            // 60 to 80 KB per tool result, fixed: about 3.5 MB of history by the last turn.
-            ResultBytesOfTurn = turn => 60_000 + (turn * 7_919 % 20_000),
+            // 52 to 72 KB per tool result (~60 to 80 KB as JSON), fixed: about 3.5 MB of history by the last turn.
+            ResultBytesOfTurn = turn => 52_000 + (turn * 7_919 % 20_000),
         };
         upstream.Responder = loop.Answer;
         var warmUp = new ToolLoopConversation("5d0c2f7e-0000-4000-8000-0000000000d0", model, toolTurns: Turns - 1)
@@ -120,13 +120,17 @@ public sealed class BigWebSocketBenchTests
         var straightAnswer = await StreamAsync(direct, straight, ct);
         directCpu = Environment.CpuUsage.TotalTime - directCpu;
         Assert.Equal("response.completed", straightAnswer.Events[^1].DataType);
+        var straightRecord = upstream.Requests.Last(r => r.Header(DirectHeader) is not null);
 
         return new TurnFigures(
             loop.Sent.Count, Encoding.UTF8.GetByteCount(body), full.Body.Length, frame.Body.Length,
             frame.Json!.Value.TryGetProperty("previous_response_id", out _),
-            proxyCpu.TotalMilliseconds, proxied.FirstEventMs, proxied.EndMs, selfCpu.TotalMilliseconds,
-            straightAnswer.FirstEventMs, straightAnswer.EndMs, directCpu.TotalMilliseconds);
+            proxyCpu.TotalMilliseconds, proxied.FirstEventMs, proxied.EndMs, selfCpu.TotalMilliseconds, FakeWorkMs(full),
+            straightAnswer.FirstEventMs, straightAnswer.EndMs, directCpu.TotalMilliseconds, FakeWorkMs(straightRecord));
     }
+
+    private static double FakeWorkMs(RecordedRequest request) =>
+        Stopwatch.GetElapsedTime(request.ReceivedAt, request.AnsweringAt).TotalMilliseconds;
 
     private static async Task<(double FirstEventMs, double EndMs, List<AnthropicSseEvent> Events)> StreamAsync(
         HttpClient client, HttpRequestMessage request, CancellationToken ct)
@@ -168,11 +172,16 @@ public sealed class BigWebSocketBenchTests
     private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 }
 
-/// <summary>One turn: sizes in bytes, times in ms; "self" is the test process (the client and the fake backend).</summary>
+/// <summary>One turn: sizes in bytes, times in ms; "self" is the test process (the client and the fake backend), "fake
+/// work" the fake's time from having the request (or frame) to answering it.</summary>
 internal sealed record TurnFigures(
     int Turn, int AnthropicBytes, int FullBodyBytes, int FrameBytes, bool Incremental,
-    double ProxyCpuMs, double FirstEventMs, double EndMs, double SelfCpuMs,
-    double DirectFirstEventMs, double DirectEndMs, double DirectSelfCpuMs);
+    double ProxyCpuMs, double FirstEventMs, double EndMs, double SelfCpuMs, double FakeWorkMs,
+    double DirectFirstEventMs, double DirectEndMs, double DirectSelfCpuMs, double DirectFakeWorkMs)
+{
+    /// <summary>Added to the first event with the fake's own work taken out on both sides: the proxy's share.</summary>
+    public double AddedFirstEventNetMs => (FirstEventMs - FakeWorkMs) - (DirectFirstEventMs - DirectFakeWorkMs);
+}
 
 /// <summary>One model's session through one proxy process.</summary>
 internal sealed record SessionFigures(
