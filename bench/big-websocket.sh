@@ -10,6 +10,7 @@
 #   bench/big-websocket.sh                                                     the JIT build (dotnet chatgpt-codex-proxy.dll)
 #   PROXY_BIN=.build/aot/linux-x64/chatgpt-codex-proxy bench/big-websocket.sh  the AOT binary (scripts/publish-aot.sh)
 #   BIG_WEBSOCKET_BENCH_LOG_LEVEL=debug bench/big-websocket.sh                 the proxy logs why a turn went out in full
+#   BIG_WEBSOCKET_BENCH_TRANSPORT=http bench/big-websocket.sh                  the same session over HTTPS + SSE, to compare
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -11,8 +11,8 @@ namespace CodexProxy.Tests.Codex.WebSocketTransport;
 /// unless <see cref="ReportVariable"/> names a report file): the real proxy as a child process
 /// (<see cref="ProxyProcess"/>, <c>CODEX_TRANSPORT=auto</c>) in front of the fake backend with WebSockets on, and a
 /// streamed Claude Code tool loop whose history grows by ~70 KB tool results to ~3.5 MB over 50 turns. Per turn:
-/// the proxy's CPU time (<c>/proc</c>), the time to the first SSE event and to the end at the client, the frame's
-/// bytes, and "direct": the full request the fake reconstructed, posted straight to its HTTP
+/// the proxy's CPU time (<c>/proc</c>), the time to the first SSE event and to the end at the client, the bytes
+/// sent upstream (the frame), and "direct": the full request the fake reconstructed, posted straight to its HTTP
 /// <c>/codex/responses</c> right after (as <c>bench/big.sh</c> measures direct). The model input the fake
 /// reconstructs must equal what the same client requests carry over HTTP, or the run fails.
 /// </summary>
@@ -22,6 +22,10 @@ public sealed class BigWebSocketBenchTests
 
     /// <summary>Optional: the proxy's <c>LOG_LEVEL</c> (e.g. <c>debug</c> to see why a turn went out in full).</summary>
     public const string LogLevelVariable = "BIG_WEBSOCKET_BENCH_LOG_LEVEL";
+
+    /// <summary>Optional: <c>http</c> runs the same session with <c>CODEX_TRANSPORT=http</c> (HTTPS + SSE, every turn a
+    /// full zstd body), for a comparison in the same harness; the per-turn "frame" is then the body as sent.</summary>
+    public const string TransportVariable = "BIG_WEBSOCKET_BENCH_TRANSPORT";
 
     public const int Turns = 50;
 
@@ -41,9 +45,18 @@ public sealed class BigWebSocketBenchTests
         Assert.SkipUnless(OperatingSystem.IsLinux(), "Reads the proxy's CPU time and peak RSS from /proc.");
         var ct = TestContext.Current.CancellationToken;
         await using var upstream = await CodexWebSocketEndToEndTests.StartWebSocketUpstreamAsync(ct);
-        var environment = Environment.GetEnvironmentVariable(LogLevelVariable) is { Length: > 0 } level
-            ? new Dictionary<string, string> { ["LOG_LEVEL"] = level }
-            : null;
+        var environment = new Dictionary<string, string>();
+        if (Environment.GetEnvironmentVariable(LogLevelVariable) is { Length: > 0 } level)
+        {
+            environment["LOG_LEVEL"] = level;
+        }
+
+        var overHttp = Environment.GetEnvironmentVariable(TransportVariable) == "http";
+        if (overHttp)
+        {
+            environment["CODEX_TRANSPORT"] = "http";
+        }
+
         await using var proxy = await ProxyProcess.StartAsync(upstream.BaseUrl, ct, environment);
         using var direct = new HttpClient { BaseAddress = upstream.BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
 
@@ -62,7 +75,7 @@ public sealed class BigWebSocketBenchTests
         };
         for (var turn = 0; turn < WarmUpTurns; turn++)
         {
-            await TurnAsync(proxy, direct, upstream, warmUp, ct);
+            await TurnAsync(proxy, direct, upstream, warmUp, overHttp, ct);
         }
 
         var warmUpPeakRss = proxy.PeakRssMb;
@@ -73,27 +86,31 @@ public sealed class BigWebSocketBenchTests
         var figures = new List<TurnFigures>();
         for (var turn = 0; turn < Turns; turn++)
         {
-            figures.Add(await TurnAsync(proxy, direct, upstream, loop, ct));
+            figures.Add(await TurnAsync(proxy, direct, upstream, loop, overHttp, ct));
         }
 
         var session = new SessionFigures(
-            model, proxy.Binary, figures, warmUpPeakRss, proxy.PeakRssMb, (proxy.CpuTime - cpuAtStart).TotalMilliseconds,
+            model, overHttp ? "HTTPS + SSE (CODEX_TRANSPORT=http)" : "default (WebSocket)", proxy.Binary, figures, warmUpPeakRss, proxy.PeakRssMb, (proxy.CpuTime - cpuAtStart).TotalMilliseconds,
             loadAtStart, LoadAverage(), ProxyHttpRequests(upstream), await proxy.ReadLogAsync(ct));
 
         Assert.Empty(upstream.Rejections);
-        var turns = upstream.WebSocketTurns.Skip(turnsBefore).ToList();
-        await CodexWebSocketEndToEndTests.AssertSameModelInputAsHttpAsync(turns, loop.Sent, ct);
+        if (!overHttp)
+        {
+            var turns = upstream.WebSocketTurns.Skip(turnsBefore).ToList();
+            await CodexWebSocketEndToEndTests.AssertSameModelInputAsHttpAsync(turns, loop.Sent, ct);
+        }
+
         await File.AppendAllTextAsync(reportPath!, BigWebSocketBenchReport.Markdown(session), ct);
         TestContext.Current.TestOutputHelper?.WriteLine(BigWebSocketBenchReport.Markdown(session));
     }
 
     /// <summary>One streamed turn through the proxy, then the same full request straight at the fake.</summary>
     private static async Task<TurnFigures> TurnAsync(
-        ProxyProcess proxy, HttpClient direct, FakeCodexUpstream upstream, ToolLoopConversation loop, CancellationToken ct)
+        ProxyProcess proxy, HttpClient direct, FakeCodexUpstream upstream, ToolLoopConversation loop, bool overHttp, CancellationToken ct)
     {
         var body = loop.Body(stream: true);
         loop.Sent.Add(body);
-        var turnsBefore = upstream.WebSocketTurns.Count;
+        var turnsBefore = overHttp ? ProxyHttpRequests(upstream) : upstream.WebSocketTurns.Count;
         var proxyCpu = proxy.CpuTime;
         var selfCpu = Environment.CpuUsage.TotalTime;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = AnthropicRequests.Json(body) };
@@ -103,10 +120,24 @@ public sealed class BigWebSocketBenchTests
         Assert.Equal("message_stop", proxied.Events[^1].EventType);
         loop.Append(AnthropicStreamedContent.Collect(proxied.Events));
 
-        var turns = upstream.WebSocketTurns;
-        Assert.True(turns.Count == turnsBefore + 1, $"turn {loop.Sent.Count} did not go over the WebSocket");
-        var full = turns[^1];
-        var frame = upstream.WebSocketFrames.Single(f => f.Number == full.Number);
+        RecordedRequest full;
+        int sentBytes;
+        var incremental = false;
+        if (overHttp)
+        {
+            Assert.True(ProxyHttpRequests(upstream) == turnsBefore + 1, $"turn {loop.Sent.Count} did not go over HTTPS");
+            full = upstream.Requests.Last(r => r.Method == "POST" && r.Header(DirectHeader) is null);
+            sentBytes = full.WireBodyLength;
+        }
+        else
+        {
+            var turns = upstream.WebSocketTurns;
+            Assert.True(turns.Count == turnsBefore + 1, $"turn {loop.Sent.Count} did not go over the WebSocket");
+            full = turns[^1];
+            var frame = upstream.WebSocketFrames.Single(f => f.Number == full.Number);
+            sentBytes = frame.Body.Length;
+            incremental = frame.Json!.Value.TryGetProperty("previous_response_id", out _);
+        }
 
         var directCpu = Environment.CpuUsage.TotalTime;
         using var straight = new HttpRequestMessage(HttpMethod.Post, "codex/responses") { Content = new ByteArrayContent(full.Body) };
@@ -123,8 +154,7 @@ public sealed class BigWebSocketBenchTests
         var straightRecord = upstream.Requests.Last(r => r.Header(DirectHeader) is not null);
 
         return new TurnFigures(
-            loop.Sent.Count, Encoding.UTF8.GetByteCount(body), full.Body.Length, frame.Body.Length,
-            frame.Json!.Value.TryGetProperty("previous_response_id", out _),
+            loop.Sent.Count, Encoding.UTF8.GetByteCount(body), full.Body.Length, sentBytes, incremental,
             proxyCpu.TotalMilliseconds, proxied.FirstEventMs, proxied.EndMs, selfCpu.TotalMilliseconds, FakeWorkMs(full),
             straightAnswer.FirstEventMs, straightAnswer.EndMs, directCpu.TotalMilliseconds, FakeWorkMs(straightRecord));
     }
@@ -159,11 +189,11 @@ public sealed class BigWebSocketBenchTests
         return (first, Stopwatch.GetElapsedTime(started).TotalMilliseconds, events);
     }
 
-    /// <summary>Headers of the WebSocket handshake that do not belong on a POST.</summary>
+    /// <summary>Headers of the connection or of the body as sent (the WebSocket handshake's, zstd's), not of a plain POST.</summary>
     private static bool IsConnectionHeader(string name) =>
         name.StartsWith("sec-websocket-", StringComparison.OrdinalIgnoreCase)
-        || name is "Host" or "host" or "Connection" or "connection" or "Upgrade" or "upgrade"
-        || name.StartsWith("content-", StringComparison.OrdinalIgnoreCase);
+        || name.StartsWith("content-", StringComparison.OrdinalIgnoreCase)
+        || name.ToLowerInvariant() is "host" or "connection" or "upgrade" or "transfer-encoding" or "expect";
 
     /// <summary>Requests the proxy itself sent over HTTPS (a turn that left the socket), not the bench's direct posts.</summary>
     private static int ProxyHttpRequests(FakeCodexUpstream upstream) =>
@@ -175,7 +205,7 @@ public sealed class BigWebSocketBenchTests
 /// <summary>One turn: sizes in bytes, times in ms; "self" is the test process (the client and the fake backend), "fake
 /// work" the fake's time from having the request (or frame) to answering it.</summary>
 internal sealed record TurnFigures(
-    int Turn, int AnthropicBytes, int FullBodyBytes, int FrameBytes, bool Incremental,
+    int Turn, int AnthropicBytes, int FullBodyBytes, int SentBytes, bool Incremental,
     double ProxyCpuMs, double FirstEventMs, double EndMs, double SelfCpuMs, double FakeWorkMs,
     double DirectFirstEventMs, double DirectEndMs, double DirectSelfCpuMs, double DirectFakeWorkMs)
 {
@@ -185,5 +215,5 @@ internal sealed record TurnFigures(
 
 /// <summary>One model's session through one proxy process.</summary>
 internal sealed record SessionFigures(
-    string Model, string Binary, IReadOnlyList<TurnFigures> Turns, double WarmUpPeakRssMb, double PeakRssMb,
+    string Model, string Transport, string Binary, IReadOnlyList<TurnFigures> Turns, double WarmUpPeakRssMb, double PeakRssMb,
     double ProxyCpuMs, string LoadAtStart, string LoadAtEnd, int ProxyHttpRequests, string ProxyLog);
