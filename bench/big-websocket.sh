@@ -11,6 +11,7 @@
 #   PROXY_BIN=.build/aot/linux-x64/chatgpt-codex-proxy bench/big-websocket.sh  the AOT binary (scripts/publish-aot.sh)
 #   BIG_WEBSOCKET_BENCH_LOG_LEVEL=debug bench/big-websocket.sh                 the proxy logs why a turn went out in full
 #   BIG_WEBSOCKET_BENCH_TRANSPORT=http bench/big-websocket.sh                  the same session over HTTPS + SSE, to compare
+#   BIG_WEBSOCKET_BENCH_DEFLATE=1 bench/big-websocket.sh                       the fake negotiates permessage-deflate
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

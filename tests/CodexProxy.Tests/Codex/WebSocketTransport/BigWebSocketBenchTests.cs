@@ -27,6 +27,10 @@ public sealed class BigWebSocketBenchTests
     /// full zstd body), for a comparison in the same harness; the per-turn "frame" is then the body as sent.</summary>
     public const string TransportVariable = "BIG_WEBSOCKET_BENCH_TRANSPORT";
 
+    /// <summary>Optional: <c>1</c> has the fake negotiate <c>permessage-deflate</c>, which the proxy offers (as the CLI
+    /// does), so the proxy compresses every frame; the fake records frames decompressed.</summary>
+    public const string DeflateVariable = "BIG_WEBSOCKET_BENCH_DEFLATE";
+
     public const int Turns = 50;
 
     /// <summary>Small turns of another conversation first: what a user's proxy has run before a history grows.</summary>
@@ -45,6 +49,7 @@ public sealed class BigWebSocketBenchTests
         Assert.SkipUnless(OperatingSystem.IsLinux(), "Reads the proxy's CPU time and peak RSS from /proc.");
         var ct = TestContext.Current.CancellationToken;
         await using var upstream = await CodexWebSocketEndToEndTests.StartWebSocketUpstreamAsync(ct);
+        upstream.DeflateWebSockets = Environment.GetEnvironmentVariable(DeflateVariable) == "1";
         var environment = new Dictionary<string, string>();
         if (Environment.GetEnvironmentVariable(LogLevelVariable) is { Length: > 0 } level)
         {
@@ -90,7 +95,7 @@ public sealed class BigWebSocketBenchTests
         }
 
         var session = new SessionFigures(
-            model, overHttp ? "HTTPS + SSE (CODEX_TRANSPORT=http)" : "default (WebSocket)", proxy.Binary, figures, warmUpPeakRss, proxy.PeakRssMb, (proxy.CpuTime - cpuAtStart).TotalMilliseconds,
+            model, overHttp ? "HTTPS + SSE (CODEX_TRANSPORT=http)" : upstream.DeflateWebSockets ? "default (WebSocket, permessage-deflate)" : "default (WebSocket)", proxy.Binary, figures, warmUpPeakRss, proxy.PeakRssMb, (proxy.CpuTime - cpuAtStart).TotalMilliseconds,
             loadAtStart, LoadAverage(), ProxyHttpRequests(upstream), await proxy.ReadLogAsync(ct));
 
         Assert.Empty(upstream.Rejections);
