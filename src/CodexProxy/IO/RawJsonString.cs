@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -52,7 +53,7 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
         return value.Length == 0 ? Empty : new RawJsonString(value);
     }
 
-    public static bool IsNullOrEmpty(RawJsonString? value) => value is null || value.IsEmpty;
+    public static bool IsNullOrEmpty([NotNullWhen(false)] RawJsonString? value) => value is null || value.IsEmpty;
 
     /// <summary>
     /// Reads the current string token as its escaped bytes. Anything <see cref="Utf8JsonReader.GetString"/> would

@@ -1,6 +1,7 @@
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 
 namespace CodexProxy.Translation.Request;
 
@@ -62,7 +63,7 @@ internal static class ContentPartMapper
             FlushReferences(references, parts);
             switch (inner.Type)
             {
-                case "text" when string.IsNullOrEmpty(inner.Text):
+                case "text" when RawJsonString.IsNullOrEmpty(inner.Text):
                     break;
                 case "text":
                     parts.Add(new CodexInputText(inner.Text));
