@@ -50,6 +50,8 @@ internal static class RequestStageTimings
                 using var outgoing = new CodexProxy.Codex.OutgoingBody(mapped.Body, turn, "bench-install", System.Buffers.ArrayPool<byte>.Shared);
                 return Task.FromResult<object>(outgoing.Compressed.Length);
             });
+            await MeasureAsync(body.Length, "item digests (WebSocket transport)", () =>
+                Task.FromResult<object>(CodexProxy.Codex.ItemDigest.OfItems(mapped.Body.Input)));
             await MeasureAsync(body.Length, "token count (TokenCalibration.Record)", () =>
                 Task.FromResult<object>(CodexProxy.Translation.Tokens.TokenCounter.Count(mapped.Body)));
             await MeasureAsync(body.Length, "all three", async () =>
@@ -57,6 +59,13 @@ internal static class RequestStageTimings
                 var request = await ParsePooledAsync(body);
                 var codex = RequestMapper.ToCodexRequest(request, Context);
                 return JsonSerializer.SerializeToUtf8Bytes(codex.Body, CodexJsonContext.Wire.CodexRequest);
+            });
+            await MeasureAsync(body.Length, "parse + map + serialise + zstd (pooled)", async () =>
+            {
+                var request = await ParsePooledAsync(body);
+                var codex = RequestMapper.ToCodexRequest(request, Context);
+                using var outgoing = new CodexProxy.Codex.OutgoingBody(codex.Body, turn, "bench-install", System.Buffers.ArrayPool<byte>.Shared);
+                return outgoing.Compressed.Length;
             });
         }
     }

@@ -14,33 +14,47 @@ namespace CodexProxy.IO;
 /// </summary>
 internal static class JsonEscaping
 {
-    /// <summary>Per encoder, what the writer writes for each ASCII character (the writer's default in its own field).</summary>
-    private static readonly ConcurrentDictionary<JavaScriptEncoder, byte[][]> AsciiForms = new();
+    /// <summary>Per encoder, what the writer writes for each ASCII character, and the bytes a scan must stop at.</summary>
+    private static readonly ConcurrentDictionary<JavaScriptEncoder, EncoderForms> Forms = new();
 
-    private static readonly byte[][] DefaultAsciiForms = WriterForms(null);
+    /// <summary>The writer's own default (a null encoder).</summary>
+    private static readonly EncoderForms DefaultForms = EncoderForms.Of(null);
 
     public static bool IsWrittenAlike(ReadOnlySpan<byte> escaped, JavaScriptEncoder? encoder)
     {
-        var forms = encoder is null ? DefaultAsciiForms : AsciiForms.GetOrAdd(encoder, WriterForms);
-        var plainCheck = encoder ?? JavaScriptEncoder.Default;
+        var forms = encoder is null ? DefaultForms : Forms.GetOrAdd(encoder, EncoderForms.Of);
+        var nonAsciiCheck = encoder ?? JavaScriptEncoder.Default;
         while (true)
         {
-            var escape = escaped.IndexOf((byte)'\\');
-            var plain = escape < 0 ? escaped : escaped[..escape];
-            if (plainCheck.FindFirstCharacterToEncodeUtf8(plain) >= 0)
-            {
-                return false;
-            }
-
-            if (escape < 0)
+            // Vectorised to the next escape, non-ASCII byte or ASCII character the encoder escapes.
+            var next = escaped.IndexOfAny(forms.StopBytes);
+            if (next < 0)
             {
                 return true;
             }
 
-            escaped = escaped[escape..];
+            escaped = escaped[next..];
+            if (escaped[0] >= 0x80)
+            {
+                var run = escaped.IndexOfAnyInRange((byte)0, (byte)0x7F);
+                var nonAscii = run < 0 ? escaped : escaped[..run];
+                if (nonAsciiCheck.FindFirstCharacterToEncodeUtf8(nonAscii) >= 0)
+                {
+                    return false;
+                }
+
+                escaped = escaped[nonAscii.Length..];
+                continue;
+            }
+
+            if (escaped[0] != (byte)'\\')
+            {
+                return false; // an ASCII character the writer would escape, sent as it is
+            }
+
             var length = escaped[1] == (byte)'u' ? 6 : 2;
             var unit = length == 6 ? HexUnit(escaped.Slice(2, 4)) : Unescaped(escaped[1]);
-            if (unit >= 0x80 || !escaped[..length].SequenceEqual(forms[unit]))
+            if (unit >= 0x80 || !escaped[..length].SequenceEqual(forms.Ascii[unit]))
             {
                 return false;
             }
@@ -61,21 +75,34 @@ internal static class JsonEscaping
         _ => shortEscape, // \" \\ \/
     };
 
-    private static byte[][] WriterForms(JavaScriptEncoder? encoder)
+    private sealed record EncoderForms(byte[][] Ascii, SearchValues<byte> StopBytes)
     {
-        var forms = new byte[0x80][];
-        var buffer = new ArrayBufferWriter<byte>(16);
-        for (var c = 0; c < forms.Length; c++)
+        public static EncoderForms Of(JavaScriptEncoder? encoder)
         {
-            buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = encoder }))
+            var ascii = new byte[0x80][];
+            var stops = new List<byte> { (byte)'\\' };
+            var buffer = new ArrayBufferWriter<byte>(16);
+            for (var c = 0; c < ascii.Length; c++)
             {
-                writer.WriteStringValue(((char)c).ToString());
+                buffer.ResetWrittenCount();
+                using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = encoder }))
+                {
+                    writer.WriteStringValue(((char)c).ToString());
+                }
+
+                ascii[c] = buffer.WrittenSpan[1..^1].ToArray();
+                if (ascii[c] is not [var same] || same != c)
+                {
+                    stops.Add((byte)c);
+                }
             }
 
-            forms[c] = buffer.WrittenSpan[1..^1].ToArray();
-        }
+            for (var b = 0x80; b <= 0xFF; b++)
+            {
+                stops.Add((byte)b);
+            }
 
-        return forms;
+            return new EncoderForms(ascii, SearchValues.Create([.. stops]));
+        }
     }
 }

@@ -82,7 +82,7 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
             reader.ValueSpan.CopyTo(inner);
         }
 
-        if (!Utf8.IsValid(inner) || (reader.ValueIsEscaped && !SurrogateEscapesArePaired(inner)))
+        if (!Utf8.IsValid(inner) || (reader.ValueIsEscaped && inner.IndexOf("\\u"u8) >= 0 && !SurrogateEscapesArePaired(inner)))
         {
             _ = reader.GetString();
             throw new JsonException("The string is not valid UTF-8 or UTF-16.");

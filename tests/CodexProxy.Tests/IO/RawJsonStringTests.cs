@@ -140,6 +140,54 @@ public sealed class RawJsonStringTests
     }
 
     [Fact]
+    public void WriteNormalized_OfRandomTextInFourSpellings_IsWhatWriteStringValueWrites()
+    {
+        var random = new Random(15);
+        string[] alphabet = ["a", "Z", " ", "\n", "\t", "\r", "\"", "\\", "/", "<", "&", "'", "+", "`", "\u001b", "\u007f", "é", "한", "→", "\u2028", "\u00a0", "😀", "\ufeff"];
+        for (var i = 0; i < 300; i++)
+        {
+            var value = string.Concat(Enumerable.Range(0, random.Next(0, 40)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+            byte[][] spellings = [Write(w => w.WriteStringValue(value), null), Write(w => w.WriteStringValue(value), Relaxed), JavaScriptSpelling(value), AllEscapedSpelling(value)];
+            foreach (var spelling in spellings)
+            {
+                var text = ReadToken(spelling);
+                Assert.Equal(value, text.Decode());
+                foreach (var encoder in new[] { null, Relaxed })
+                {
+                    Assert.Equal(Write(w => w.WriteStringValue(value), encoder), Write(text.WriteNormalized, encoder));
+                }
+            }
+        }
+    }
+
+    /// <summary>As JSON.stringify writes a string: short escapes, other control characters as lowercase \u00xx.</summary>
+    private static byte[] JavaScriptSpelling(string value)
+    {
+        var builder = new StringBuilder("\"");
+        foreach (var c in value)
+        {
+            builder.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                < ' ' => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return Encoding.UTF8.GetBytes(builder.Append('"').ToString());
+    }
+
+    /// <summary>Every UTF-16 unit as a lowercase \uxxxx escape.</summary>
+    private static byte[] AllEscapedSpelling(string value) =>
+        Encoding.UTF8.GetBytes("\"" + string.Concat(value.Select(c => $"\\u{(int)c:x4}")) + "\"");
+
+    [Fact]
     public void WriteNormalized_ReusesTheClientBytes_WhenTheyAreWhatTheWriterWrites()
     {
         var token = Encoding.UTF8.GetBytes("\"1\\tline \\\"é\\\"\\n\\u001B\"");
