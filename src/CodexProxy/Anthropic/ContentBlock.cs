@@ -60,7 +60,8 @@ internal sealed record BlockSource
 
     [JsonPropertyName("media_type")] public string? MediaType { get; init; }
 
-    [JsonPropertyName("data")] public string? Data { get; init; }
+    /// <summary>Base64 (an image or PDF, often hundreds of KB) or a text document's text: kept as the client's bytes.</summary>
+    [JsonPropertyName("data")] public RawJsonString? Data { get; init; }
 
     [JsonPropertyName("url")] public string? Url { get; init; }
 

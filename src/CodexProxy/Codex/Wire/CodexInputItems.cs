@@ -111,10 +111,10 @@ internal sealed record CodexOutputText([property: JsonPropertyName("text")] RawJ
 
 /// <summary><see cref="ImageUrl"/> is a <c>data:</c> URL or an https URL.</summary>
 internal sealed record CodexInputImage(
-    [property: JsonPropertyName("image_url")] string ImageUrl,
+    [property: JsonPropertyName("image_url")] RawJsonString ImageUrl,
     [property: JsonPropertyName("detail")] string? Detail = null) : CodexContentPart;
 
 /// <summary><see cref="FileData"/> is a <c>data:application/pdf;base64,…</c> URL.</summary>
 internal sealed record CodexInputFile(
     [property: JsonPropertyName("filename")] string Filename,
-    [property: JsonPropertyName("file_data")] string FileData) : CodexContentPart;
+    [property: JsonPropertyName("file_data")] RawJsonString FileData) : CodexContentPart;

@@ -84,6 +84,24 @@ public sealed class RequestMapperJsonTests
     }
 
     [Fact]
+    public void ImageAndPdfBase64_GoIntoTheDataUrlAsTheClientSpelledThem()
+    {
+        // Some encoders escape '/' as \/; the bytes are passed on, the value is the same base64.
+        const string json = """
+            {"model":"claude-opus-4-8","messages":[{"role":"user","content":[
+             {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR\/w0KGgo="}},
+             {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x\/Lg=="}}]}]}
+            """;
+
+        var mapped = Map(json, sessionId: "s").Body;
+        var parts = ((CodexMessageItem)Conversation(mapped)[0]).Content;
+
+        Assert.Contains("""{"type":"input_image","image_url":"data:image/png;base64,iVBOR\/w0KGgo="}""", ToJson(mapped), StringComparison.Ordinal);
+        Assert.Contains("""{"type":"input_file","filename":"document.pdf","file_data":"data:application/pdf;base64,JVBERi0x\/Lg=="}""", ToJson(mapped), StringComparison.Ordinal);
+        Assert.Equal("data:image/png;base64,iVBOR/w0KGgo=", ((CodexInputImage)parts[0]).ImageUrl.Decode());
+    }
+
+    [Fact]
     public void SameTextSpelledDifferently_GivesTheSamePromptCacheKey()
     {
         const string escaped = """{"model":"claude-opus-4-8","system":"S","messages":[{"role":"user","content":"caf\u00e9 \ud83d\ude00\u001b"}]}""";
