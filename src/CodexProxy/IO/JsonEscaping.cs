@@ -7,10 +7,11 @@ using System.Text.Json;
 namespace CodexProxy.IO;
 
 /// <summary>
-/// Whether a client's escaped string bytes are exactly what <see cref="Utf8JsonWriter"/> writes for the same value
-/// with a given encoder. Nothing the encoder would escape appears unescaped, and every escape is the one the writer
-/// itself uses for that character (<c>\n</c>, <c>\"</c>, <c>\u001B</c> …). An escaped non-ASCII character is taken as
-/// not alike, whatever its spelling: that only costs a decode.
+/// Checks on the escaped bytes of a JSON string (without its quotes). <see cref="IsWrittenAlike"/>: whether they are
+/// exactly what <see cref="Utf8JsonWriter"/> writes for the same value with a given encoder: nothing the encoder would
+/// escape appears unescaped, and every escape is the one the writer itself uses for that character (<c>\n</c>,
+/// <c>\"</c>, <c>\u001B</c> …). An escaped non-ASCII character is taken as not alike, whatever its spelling: that only
+/// costs a decode.
 /// </summary>
 internal static class JsonEscaping
 {
@@ -60,6 +61,54 @@ internal static class JsonEscaping
             }
 
             escaped = escaped[length..];
+        }
+    }
+
+    /// <summary>Whether every escaped UTF-16 surrogate is a high one directly followed by a low one, which
+    /// <see cref="Utf8JsonReader.GetString"/> requires (the reader itself accepts any <c>\uXXXX</c>).</summary>
+    public static bool SurrogateEscapesArePaired(ReadOnlySpan<byte> inner)
+    {
+        var expectLow = false;
+        var at = 0;
+        while (true)
+        {
+            var next = inner[at..].IndexOf((byte)'\\');
+            if (next < 0)
+            {
+                return !expectLow;
+            }
+
+            at += next;
+            if (expectLow && next != 0)
+            {
+                return false;
+            }
+
+            if (inner[at + 1] != (byte)'u')
+            {
+                if (expectLow)
+                {
+                    return false;
+                }
+
+                at += 2;
+                continue;
+            }
+
+            if (!Utf8Parser.TryParse(inner.Slice(at + 2, 4), out ushort unit, out _, 'X'))
+            {
+                return false;
+            }
+
+            var isHigh = unit is >= 0xD800 and <= 0xDBFF;
+            var isLow = unit is >= 0xDC00 and <= 0xDFFF;
+            if (expectLow != isLow)
+            {
+                return false;
+            }
+
+            expectLow = isHigh;
+            at += 6;
         }
     }
 

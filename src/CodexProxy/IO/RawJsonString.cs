@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -82,7 +81,7 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
             reader.ValueSpan.CopyTo(inner);
         }
 
-        if (!Utf8.IsValid(inner) || (reader.ValueIsEscaped && inner.IndexOf("\\u"u8) >= 0 && !SurrogateEscapesArePaired(inner)))
+        if (!Utf8.IsValid(inner) || (reader.ValueIsEscaped && inner.IndexOf("\\u"u8) >= 0 && !JsonEscaping.SurrogateEscapesArePaired(inner)))
         {
             _ = reader.GetString();
             throw new JsonException("The string is not valid UTF-8 or UTF-16.");
@@ -242,53 +241,5 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>Whether every escaped UTF-16 surrogate is a high one directly followed by a low one, which
-    /// <see cref="Utf8JsonReader.GetString"/> requires (the reader itself accepts any <c>\uXXXX</c>).</summary>
-    private static bool SurrogateEscapesArePaired(ReadOnlySpan<byte> inner)
-    {
-        var expectLow = false;
-        var at = 0;
-        while (true)
-        {
-            var next = inner[at..].IndexOf((byte)'\\');
-            if (next < 0)
-            {
-                return !expectLow;
-            }
-
-            at += next;
-            if (expectLow && next != 0)
-            {
-                return false;
-            }
-
-            if (inner[at + 1] != (byte)'u')
-            {
-                if (expectLow)
-                {
-                    return false;
-                }
-
-                at += 2;
-                continue;
-            }
-
-            if (!Utf8Parser.TryParse(inner.Slice(at + 2, 4), out ushort unit, out _, 'X'))
-            {
-                return false;
-            }
-
-            var isHigh = unit is >= 0xD800 and <= 0xDBFF;
-            var isLow = unit is >= 0xDC00 and <= 0xDFFF;
-            if (expectLow != isLow)
-            {
-                return false;
-            }
-
-            expectLow = isHigh;
-            at += 6;
-        }
     }
 }
