@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -24,7 +25,6 @@ internal static class JsonEscaping
     public static bool IsWrittenAlike(ReadOnlySpan<byte> escaped, JavaScriptEncoder? encoder)
     {
         var forms = encoder is null ? DefaultForms : Forms.GetOrAdd(encoder, EncoderForms.Of);
-        var nonAsciiCheck = encoder ?? JavaScriptEncoder.Default;
         while (true)
         {
             // Vectorised to the next escape, non-ASCII byte or ASCII character the encoder escapes.
@@ -37,14 +37,18 @@ internal static class JsonEscaping
             escaped = escaped[next..];
             if (escaped[0] >= 0x80)
             {
-                var run = escaped.IndexOfAnyInRange((byte)0, (byte)0x7F);
-                var nonAscii = run < 0 ? escaped : escaped[..run];
-                if (nonAsciiCheck.FindFirstCharacterToEncodeUtf8(nonAscii) >= 0)
+                // A run of non-ASCII text (a word of Korean, an arrow): character by character, against a bitmap.
+                do
                 {
-                    return false;
-                }
+                    if (Rune.DecodeFromUtf8(escaped, out var rune, out var consumed) != OperationStatus.Done || !forms.WritesAsIs(rune.Value))
+                    {
+                        return false;
+                    }
 
-                escaped = escaped[nonAscii.Length..];
+                    escaped = escaped[consumed..];
+                }
+                while (!escaped.IsEmpty && escaped[0] >= 0x80);
+
                 continue;
             }
 
@@ -124,8 +128,12 @@ internal static class JsonEscaping
         _ => shortEscape, // \" \\ \/
     };
 
-    private sealed record EncoderForms(byte[][] Ascii, SearchValues<byte> StopBytes)
+    /// <param name="BmpAsIs">One bit per BMP character: set when the writer writes it unescaped (every character
+    /// beyond the BMP is escaped by the built-in encoders).</param>
+    private sealed record EncoderForms(byte[][] Ascii, SearchValues<byte> StopBytes, ulong[] BmpAsIs)
     {
+        public bool WritesAsIs(int scalar) => scalar <= 0xFFFF && (BmpAsIs[scalar >> 6] & (1UL << scalar)) != 0;
+
         public static EncoderForms Of(JavaScriptEncoder? encoder)
         {
             var ascii = new byte[0x80][];
@@ -151,7 +159,17 @@ internal static class JsonEscaping
                 stops.Add((byte)b);
             }
 
-            return new EncoderForms(ascii, SearchValues.Create([.. stops]));
+            var bmp = new ulong[0x10000 / 64];
+            var check = encoder ?? JavaScriptEncoder.Default;
+            for (var c = 0x80; c <= 0xFFFF; c++)
+            {
+                if (!char.IsSurrogate((char)c) && !check.WillEncode(c))
+                {
+                    bmp[c >> 6] |= 1UL << c;
+                }
+            }
+
+            return new EncoderForms(ascii, SearchValues.Create([.. stops]), bmp);
         }
     }
 }
