@@ -71,6 +71,26 @@ public sealed class RawJsonStringTests
     }
 
     [Fact]
+    public void Read_KeepsOnlyTheBytes_AndDecodeMakesAStringOnlyWhenAsked()
+    {
+        var token = Encoding.UTF8.GetBytes("\"" + string.Concat(Enumerable.Repeat("line of text\\n", 40_000)) + "\"");
+        var reader = new Utf8JsonReader(token);
+        reader.Read();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var text = RawJsonString.Read(ref reader);
+        var read = GC.GetAllocatedBytesForCurrentThread() - before;
+        var decoded = text.Decode();
+        var decodedBytes = GC.GetAllocatedBytesForCurrentThread() - before - read;
+
+        // The token's bytes (560 KB) and a small object; a UTF-16 string of the value would be another ~1 MB.
+        Assert.InRange(read, token.Length, token.Length + 1024);
+        Assert.True(decodedBytes >= decoded.Length * 2, "the string is made by Decode"); // (plus a pooled unescape buffer)
+        Assert.Equal(520_000, decoded.Length);
+        Assert.NotSame(decoded, text.Decode());
+    }
+
+    [Fact]
     public void Equality_IsByValue_WhicheverFormAndSpellingEachSideHas()
     {
         var escaped = ReadToken("\"caf\\u00e9\\n\""u8.ToArray());

@@ -76,8 +76,12 @@ public sealed class RequestMapperJsonTests
               "content":[{"type":"text","text":"\u001b[31mred\u001b[0m"},{"type":"text","text":"line 2\ttab"}]}]}]}
             """;
 
-        var body = ToJson(Map(json, sessionId: "s").Body);
+        var mapped = Map(json, sessionId: "s").Body;
+        var body = ToJson(mapped);
 
+        // Kept as bytes through the mapping: nothing decoded them to strings.
+        Assert.True(((CodexInputText)((CodexMessageItem)Conversation(mapped)[0]).Content[0]).Text.IsRaw);
+        Assert.True(Conversation(mapped).OfType<CodexFunctionCallOutputItem>().Single().Output.Text!.IsRaw);
         Assert.Contains("""{"type":"input_text","text":"caf\u00e9 <b>&amp;</b> \ud83d\ude00 a\/b"}""", body, StringComparison.Ordinal);
         Assert.Contains("""{"type":"output_text","text":"I'll run it \u2192 now"}""", body, StringComparison.Ordinal);
         Assert.Contains("""{"type":"function_call_output","call_id":"toolu_1","output":"[tool error] \u001b[31mred\u001b[0m\nline 2\ttab"}""", body, StringComparison.Ordinal);
