@@ -40,7 +40,8 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
     /// <summary>The JSON token as it will be written: quotes included, escaped. Raw form only; empty otherwise.</summary>
     public ReadOnlySpan<byte> Token => _token;
 
-    public static implicit operator RawJsonString(string value) => FromString(value);
+    [return: NotNullIfNotNull(nameof(value))]
+    public static implicit operator RawJsonString?(string? value) => value is null ? null : FromString(value);
 
     public static bool operator ==(RawJsonString? left, RawJsonString? right) => left is null ? right is null : left.Equals(right);
 
