@@ -66,6 +66,13 @@ internal static class RequestStageTimings
                 var codex = RequestMapper.ToCodexRequest(request, Context);
                 return JsonSerializer.SerializeToUtf8Bytes(codex.Body, CodexJsonContext.Wire.CodexRequest);
             });
+            await MeasureAsync(body.Length, "parse + map + serialise + zstd (pooled)", async () =>
+            {
+                var request = await ParsePooledAsync(body);
+                var codex = RequestMapper.ToCodexRequest(request, Context);
+                using var outgoing = new CodexProxy.Codex.OutgoingBody(codex.Body, turn, "bench-install", System.Buffers.ArrayPool<byte>.Shared);
+                return outgoing.Compressed.Length;
+            });
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LoadTool;
@@ -30,7 +31,10 @@ internal static class ClaudeCodeBody
         var random = new Random(20261206);
         var target = targetKilobytes * 1024L;
         var buffer = new ArrayBufferWriter<byte>(checked((int)target + 64 * 1024));
-        using var json = new Utf8JsonWriter(buffer);
+        // Escaped as Claude Code's JSON.stringify escapes: quotes, backslashes and control characters only (the default
+        // encoder's \u003C for '<' and \u00EF for 'ï' are not what a real client sends, and the proxy keeps the
+        // client's bytes). The one difference left: JSON.stringify spells other control characters \u001b, this \u001B.
+        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("model", "claude-opus-4-8");
         json.WriteNumber("max_tokens", 64000);

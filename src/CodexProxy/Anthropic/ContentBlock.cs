@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CodexProxy.IO;
 
 namespace CodexProxy.Anthropic;
 
@@ -13,8 +14,8 @@ internal sealed record ContentBlock
 {
     [JsonPropertyName("type")] public string? Type { get; init; }
 
-    // text
-    [JsonPropertyName("text")] public string? Text { get; init; }
+    // text: kept as the client's bytes (a history's text is most of a request, copied through untouched)
+    [JsonPropertyName("text")] public RawJsonString? Text { get; init; }
 
     // image, document
     [JsonPropertyName("source")] public BlockSource? Source { get; init; }
@@ -59,7 +60,8 @@ internal sealed record BlockSource
 
     [JsonPropertyName("media_type")] public string? MediaType { get; init; }
 
-    [JsonPropertyName("data")] public string? Data { get; init; }
+    /// <summary>Base64 (an image or PDF, often hundreds of KB) or a text document's text: kept as the client's bytes.</summary>
+    [JsonPropertyName("data")] public RawJsonString? Data { get; init; }
 
     [JsonPropertyName("url")] public string? Url { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CodexProxy.IO;
 
 namespace CodexProxy.Anthropic;
 
@@ -16,14 +17,14 @@ internal sealed class ContentListConverter : JsonConverter<IReadOnlyList<Content
             case JsonTokenType.Null:
                 return null;
             case JsonTokenType.String:
-                return [new ContentBlock { Type = "text", Text = reader.GetString() }];
+                return [new ContentBlock { Type = "text", Text = RawJsonString.Read(ref reader) }];
             case JsonTokenType.StartArray:
                 var blocks = new List<ContentBlock>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     if (reader.TokenType == JsonTokenType.String)
                     {
-                        blocks.Add(new ContentBlock { Type = "text", Text = reader.GetString() });
+                        blocks.Add(new ContentBlock { Type = "text", Text = RawJsonString.Read(ref reader) });
                         continue;
                     }
 

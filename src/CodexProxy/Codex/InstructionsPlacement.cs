@@ -44,7 +44,7 @@ internal sealed class InstructionsPlacement
             return request;
         }
 
-        var text = string.Concat(prompt.Content.OfType<CodexInputText>().Select(part => part.Text));
+        var text = string.Concat(prompt.Content.OfType<CodexInputText>().Select(part => part.Text.Decode()));
         return request with { Instructions = text, Input = [.. request.Input.Where(item => !ReferenceEquals(item, prompt))] };
     }
 }

@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.Json;
 using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 using CodexProxy.Tests.Fakes;
 using Xunit;
 
@@ -33,6 +35,27 @@ public sealed class OutgoingBodyTests
 
         Assert.True(pool.Rented >= 3, "JSON (grown) and compressed buffers came from the pool");
         Assert.Equal((0, 0), (pool.Outstanding, pool.ForeignReturns));
+    }
+
+    [Fact]
+    public void ClientText_KeptAsItsBytes_IsWrittenAsTheClientSpelledIt()
+    {
+        // Spellings the relaxed encoder would not write (lowercase escapes, an escaped emoji, \/), repeated so the
+        // pooled buffer grows through a raw write.
+        var token = Encoding.UTF8.GetBytes("\"" + string.Concat(Enumerable.Repeat("caf\\u00e9 \\ud83d\\ude00 a\\/b\\u001b\\n", 4_000)) + "\"");
+        var reader = new Utf8JsonReader(token);
+        reader.Read();
+        var text = RawJsonString.Read(ref reader);
+        var request = new CodexRequest { Model = "gpt-5.5", Input = [new CodexMessageItem("user", [new CodexInputText(text)])] };
+        var pool = new CountingArrayPool();
+
+        using var body = new OutgoingBody(request, Turn, "install-1", pool);
+
+        var expected = JsonSerializer.SerializeToUtf8Bytes(
+            request with { ClientMetadata = CodexTurnHeaders.ClientMetadata(Turn, "install-1", body.TurnMetadata) },
+            CodexJsonContext.Wire.CodexRequest);
+        Assert.Equal(expected, body.Json.ToArray());
+        Assert.True(body.Json.Span.IndexOf(token) > 0, "the client's token, byte for byte");
     }
 
     [Fact]

@@ -8,8 +8,9 @@ namespace CodexProxy.Codex;
 
 /// <summary>
 /// A fingerprint of exact wire bytes: the length and a SHA-256 prefix of one input item (or of a request's settings)
-/// as the proxy serialises it. Two items with the same digest were written byte for byte alike, so comparing digests
-/// is comparing what the backend was sent without keeping megabytes of history per conversation.
+/// as the proxy serialises it, with a client's text written as the proxy writes that value itself
+/// (<see cref="CodexJsonContext.WireNormalized"/>). Two items with the same digest hold the same values, so comparing
+/// digests is comparing what the backend was sent without keeping megabytes of history per conversation.
 /// </summary>
 internal readonly record struct ItemDigest(int Length, UInt128 Hash)
 {
@@ -29,10 +30,11 @@ internal readonly record struct ItemDigest(int Length, UInt128 Hash)
     {
         var digests = new ItemDigest[items.Count];
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = CodexJsonContext.Wire.Options.Encoder, MaxDepth = CodexJsonContext.Wire.Options.MaxDepth, SkipValidation = true });
+        var context = CodexJsonContext.WireNormalized;
+        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = context.Options.Encoder, MaxDepth = context.Options.MaxDepth, SkipValidation = true });
         for (var i = 0; i < items.Count; i++)
         {
-            JsonSerializer.Serialize(writer, items[i], CodexJsonContext.Wire.CodexInputItem);
+            JsonSerializer.Serialize(writer, items[i], context.CodexInputItem);
             writer.Flush();
             digests[i] = Of(buffer.WrittenSpan);
             buffer.ResetWrittenCount();
@@ -47,7 +49,7 @@ internal readonly record struct ItemDigest(int Length, UInt128 Hash)
     public static ItemDigest OfSettings(CodexRequest request)
     {
         var settings = request with { Input = [], ClientMetadata = null, FrameType = null, PreviousResponseId = null };
-        var json = JsonSerializer.SerializeToUtf8Bytes(settings, CodexJsonContext.Wire.CodexRequest);
+        var json = JsonSerializer.SerializeToUtf8Bytes(settings, CodexJsonContext.WireNormalized.CodexRequest);
         var digest = Of(json);
         return request.ResponsesLite ? digest with { Hash = digest.Hash ^ UInt128.One } : digest;
     }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using CodexProxy.IO;
 
 namespace CodexProxy.Codex.Wire;
 
@@ -70,7 +72,7 @@ internal sealed record CodexFunctionCallOutputItem(
 [JsonConverter(typeof(CodexFunctionOutputConverter))]
 internal sealed record CodexFunctionOutput
 {
-    public string? Text { get; init; }
+    public RawJsonString? Text { get; init; }
 
     public IReadOnlyList<CodexContentPart>? Parts { get; init; }
 }
@@ -79,14 +81,15 @@ internal sealed class CodexFunctionOutputConverter : JsonConverter<CodexFunction
 {
     public override CodexFunctionOutput Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.String
-            ? new CodexFunctionOutput { Text = reader.GetString() }
+            ? new CodexFunctionOutput { Text = RawJsonString.Read(ref reader) }
             : new CodexFunctionOutput { Parts = JsonSerializer.Deserialize(ref reader, CodexJsonContext.Default.IReadOnlyListCodexContentPart) };
 
     public override void Write(Utf8JsonWriter writer, CodexFunctionOutput value, JsonSerializerOptions options)
     {
         if (value.Parts is null)
         {
-            writer.WriteStringValue(value.Text ?? string.Empty);
+            // Through the options' own converter for the text: the normalising one where a context adds it.
+            JsonSerializer.Serialize(writer, value.Text ?? RawJsonString.Empty, (JsonTypeInfo<RawJsonString>)options.GetTypeInfo(typeof(RawJsonString)));
             return;
         }
 
@@ -101,16 +104,17 @@ internal sealed class CodexFunctionOutputConverter : JsonConverter<CodexFunction
 [JsonDerivedType(typeof(CodexInputFile), "input_file")]
 internal abstract record CodexContentPart;
 
-internal sealed record CodexInputText([property: JsonPropertyName("text")] string Text) : CodexContentPart;
+/// <summary><see cref="Text"/> is usually a client's text as it came (see <see cref="RawJsonString"/>).</summary>
+internal sealed record CodexInputText([property: JsonPropertyName("text")] RawJsonString Text) : CodexContentPart;
 
-internal sealed record CodexOutputText([property: JsonPropertyName("text")] string Text) : CodexContentPart;
+internal sealed record CodexOutputText([property: JsonPropertyName("text")] RawJsonString Text) : CodexContentPart;
 
 /// <summary><see cref="ImageUrl"/> is a <c>data:</c> URL or an https URL.</summary>
 internal sealed record CodexInputImage(
-    [property: JsonPropertyName("image_url")] string ImageUrl,
+    [property: JsonPropertyName("image_url")] RawJsonString ImageUrl,
     [property: JsonPropertyName("detail")] string? Detail = null) : CodexContentPart;
 
 /// <summary><see cref="FileData"/> is a <c>data:application/pdf;base64,…</c> URL.</summary>
 internal sealed record CodexInputFile(
     [property: JsonPropertyName("filename")] string Filename,
-    [property: JsonPropertyName("file_data")] string FileData) : CodexContentPart;
+    [property: JsonPropertyName("file_data")] RawJsonString FileData) : CodexContentPart;

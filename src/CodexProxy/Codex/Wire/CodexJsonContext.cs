@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CodexProxy.IO;
 
 namespace CodexProxy.Codex.Wire;
 
@@ -21,5 +22,24 @@ internal sealed partial class CodexJsonContext : JsonSerializerContext
         // A client schema the reader accepted (depth ≤ 64) sits three levels deeper in the Responses-lite shape
         // (input → additional_tools → namespace → tools → parameters) than at the top level.
         MaxDepth = 128,
+    });
+
+    /// <summary><see cref="Wire"/>, but a client's text kept as its own bytes is written as <see cref="Wire"/> writes
+    /// the same value as a string: for fingerprints of what the backend was sent, which must not depend on how a client
+    /// escaped its text (the backend's own output, replayed by the client, is compared with what the proxy renders).</summary>
+    public static CodexJsonContext WireNormalized { get; } = new(new JsonSerializerOptions
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        MaxDepth = 128,
+        Converters = { new RawJsonStringNormalizingConverter() },
+    });
+
+    /// <summary><see cref="Default"/> with the same normalising of a client's text, for hashes that stay what they
+    /// were when the text was held as a string.</summary>
+    public static CodexJsonContext DefaultNormalized { get; } = new(new JsonSerializerOptions
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new RawJsonStringNormalizingConverter() },
     });
 }

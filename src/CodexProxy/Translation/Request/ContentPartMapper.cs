@@ -1,6 +1,7 @@
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 
 namespace CodexProxy.Translation.Request;
 
@@ -33,7 +34,7 @@ internal static class ContentPartMapper
                 throw new InvalidRequestException(
                     $"{path}.source.media_type: unsupported document type '{source.MediaType}' (only {PdfMediaType})");
             case "text":
-                return string.IsNullOrEmpty(source.Data) ? [] : [new CodexInputText(source.Data)];
+                return RawJsonString.IsNullOrEmpty(source.Data) ? [] : [new CodexInputText(source.Data)];
             case "content":
                 return ToParts(source.Content ?? [], $"{path}.source.content", "document", allowDocuments: false);
             default:
@@ -62,7 +63,7 @@ internal static class ContentPartMapper
             FlushReferences(references, parts);
             switch (inner.Type)
             {
-                case "text" when string.IsNullOrEmpty(inner.Text):
+                case "text" when RawJsonString.IsNullOrEmpty(inner.Text):
                     break;
                 case "text":
                     parts.Add(new CodexInputText(inner.Text));
@@ -91,11 +92,16 @@ internal static class ContentPartMapper
         }
     }
 
-    private static string DataUrl(BlockSource source, string path)
+    /// <summary>The client's base64 bytes behind a <c>data:</c> prefix, never decoded to a string.</summary>
+    private static RawJsonString DataUrl(BlockSource source, string path)
     {
         var mediaType = Require(source.MediaType, $"{path}.source.media_type");
-        var data = Require(source.Data, $"{path}.source.data");
-        return $"data:{mediaType};base64,{data}";
+        if (RawJsonString.IsNullOrEmpty(source.Data))
+        {
+            throw new InvalidRequestException($"{path}.source.data: is required");
+        }
+
+        return RawJsonString.Concat([$"data:{mediaType};base64,", source.Data]);
     }
 
     private static string Require(string? value, string path) =>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 
 namespace CodexProxy.Translation.Request;
 
@@ -77,7 +78,7 @@ internal static class InputMapper
             switch (block.Type)
             {
                 case "text":
-                    if (!string.IsNullOrEmpty(block.Text))
+                    if (!RawJsonString.IsNullOrEmpty(block.Text))
                     {
                         pending.Add(role == "assistant" ? new CodexOutputText(block.Text) : new CodexInputText(block.Text));
                     }

@@ -28,13 +28,13 @@ internal static class InstructionsBuilder
                 throw new InvalidRequestException($"system[{i}].type: only text blocks are allowed, not '{block.Type}'");
             }
 
-            if (string.IsNullOrEmpty(block.Text)
-                || block.Text.TrimStart().StartsWith(BillingHeaderPrefix, StringComparison.Ordinal))
+            var text = block.Text?.Decode();
+            if (string.IsNullOrEmpty(text) || text.TrimStart().StartsWith(BillingHeaderPrefix, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            parts.Add(block.Text);
+            parts.Add(text);
         }
 
         var joined = string.Join("\n\n", parts);

@@ -36,7 +36,7 @@ internal static class SessionKey
         var firstUser = input.OfType<CodexMessageItem>().FirstOrDefault(m => m.Role == "user");
         var firstUserJson = firstUser is null
             ? []
-            : JsonSerializer.SerializeToUtf8Bytes(firstUser.Content, CodexJsonContext.Default.IReadOnlyListCodexContentPart);
+            : JsonSerializer.SerializeToUtf8Bytes(firstUser.Content, CodexJsonContext.DefaultNormalized.IReadOnlyListCodexContentPart);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(instructions));
         hash.AppendData([0]);

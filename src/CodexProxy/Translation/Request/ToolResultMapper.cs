@@ -1,6 +1,7 @@
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 
 namespace CodexProxy.Translation.Request;
 
@@ -12,6 +13,8 @@ internal static class ToolResultMapper
     /// A visible marker at the start of the output tells the model the call failed.
     /// </summary>
     public const string ErrorPrefix = "[tool error] ";
+
+    private static readonly RawJsonString LineBreak = "\n";
 
     public static CodexFunctionCallOutputItem ToOutputItem(ContentBlock block, string path)
     {
@@ -28,10 +31,26 @@ internal static class ToolResultMapper
         return new CodexFunctionCallOutputItem(block.ToolUseId, output);
     }
 
-    private static string JoinText(List<CodexContentPart> parts, bool isError)
+    /// <summary>Joined as the client's bytes where it sent them: a single text part is passed on as it is.</summary>
+    private static RawJsonString JoinText(List<CodexContentPart> parts, bool isError)
     {
-        var text = string.Join("\n", parts.Cast<CodexInputText>().Select(p => p.Text));
-        return isError ? ErrorPrefix + text : text;
+        var pieces = new List<RawJsonString>((parts.Count * 2) + 1);
+        if (isError)
+        {
+            pieces.Add(ErrorPrefix);
+        }
+
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (i > 0)
+            {
+                pieces.Add(LineBreak);
+            }
+
+            pieces.Add(((CodexInputText)parts[i]).Text);
+        }
+
+        return pieces.Count == 0 ? RawJsonString.Empty : RawJsonString.Concat(pieces);
     }
 
     private static List<CodexContentPart> MarkFirstText(List<CodexContentPart> parts, bool isError)
@@ -48,7 +67,7 @@ internal static class ToolResultMapper
         }
         else
         {
-            parts[first] = new CodexInputText(ErrorPrefix + ((CodexInputText)parts[first]).Text);
+            parts[first] = new CodexInputText(RawJsonString.Concat([ErrorPrefix, ((CodexInputText)parts[first]).Text]));
         }
 
         return parts;

@@ -94,7 +94,7 @@ internal static class TokenCounter
         CodexFunctionCallItem call => CountText(call.Name, cancellationToken) + CountText(call.Arguments, cancellationToken),
         CodexFunctionCallOutputItem output => output.Output.Parts is { } parts
             ? CountParts(parts, cancellationToken)
-            : CountText(output.Output.Text, cancellationToken),
+            : CountText(output.Output.Text?.Decode(), cancellationToken),
         CodexAdditionalToolsItem declared => declared.Tools.Sum(tool => ToolOverhead + CountTool(tool, cancellationToken)),
         CodexReasoningItem reasoning =>
             reasoning.Summary.Sum(s => CountText(s.Text, cancellationToken)) + (reasoning.EncryptedContent.Length / EncryptedCharsPerToken),
@@ -108,9 +108,9 @@ internal static class TokenCounter
         {
             total += part switch
             {
-                CodexInputText text => CountText(text.Text, cancellationToken),
-                CodexOutputText text => CountText(text.Text, cancellationToken),
-                CodexInputImage image => ImageTokenEstimator.ForImageUrl(image.ImageUrl, image.Detail),
+                CodexInputText text => CountText(text.Text.Decode(), cancellationToken),
+                CodexOutputText text => CountText(text.Text.Decode(), cancellationToken),
+                CodexInputImage image => ImageTokenEstimator.ForImageUrl(image.ImageUrl.Decode(), image.Detail),
                 CodexInputFile file => CountFile(file, cancellationToken),
                 _ => 0,
             };
@@ -130,8 +130,9 @@ internal static class TokenCounter
 
     private static int CountFile(CodexInputFile file, CancellationToken cancellationToken)
     {
-        var comma = file.FileData.IndexOf(',', StringComparison.Ordinal);
-        var base64 = comma < 0 ? file.FileData : file.FileData[(comma + 1)..];
+        var fileData = file.FileData.Decode();
+        var comma = fileData.IndexOf(',', StringComparison.Ordinal);
+        var base64 = comma < 0 ? fileData : fileData[(comma + 1)..];
         var buffer = new byte[(base64.Length / 4 * 3) + 3];
         if (!Convert.TryFromBase64String(base64, buffer, out var written))
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 using Xunit;
 
 namespace CodexProxy.Tests.Codex.WebSocketTransport;
@@ -150,6 +151,25 @@ public sealed class IncrementalTurnPlannerTests
         Assert.Equal(ItemDigest.OfItems([Reasoning, Text, Call]), replayed);
     }
 
+    [Fact]
+    public void AnswerReplayedInTheClientsOwnSpelling_StillContinuesTheResponse()
+    {
+        // The backend's text as the proxy renders it escapes the emoji (\uD83D\uDE00); Claude Code sends it back as
+        // UTF-8 and spells the control character \u001b. Same values, so the backend has them.
+        var answerOut = Output("""{"id":"msg_2","type":"message","role":"assistant","content":[{"type":"output_text","text":"Done 😀 it's <ok>\u001b"}]}""");
+        var replayed = new CodexMessageItem("assistant", [new CodexOutputText(ReadText("\"Done \ud83d\ude00 it's <ok>\\u001b\""))]);
+        var result = new CodexFunctionCallOutputItem("call_1", new CodexFunctionOutput { Text = ReadText("\"caf\\u00e9\\n\"") });
+        var chain = ChainAfter(Request(System, User), answerOut);
+
+        var plan = Plan(chain, Request(System, User, replayed, User));
+        var edited = Plan(chain, Request(System, User, new CodexMessageItem("assistant", [new CodexOutputText(ReadText("\"Done \ud83d\ude00 it's <ok>\""))]), User));
+
+        Assert.True(plan.Incremental);
+        Assert.Equal(3, plan.NewItemsFrom);
+        Assert.Equal(FullRequestReason.HistoryChanged, edited.Reason);
+        Assert.Equal(ItemDigest.OfItems([result]), ItemDigest.OfItems([new CodexFunctionCallOutputItem("call_1", new CodexFunctionOutput { Text = "café\n" })]));
+    }
+
     private static TurnPlan Plan(ConversationChain chain, CodexRequest request) =>
         IncrementalTurnPlanner.Plan(chain, FullRequestReason.None, Account, ItemDigest.OfSettings(request), ItemDigest.OfItems(request.Input));
 
@@ -167,4 +187,11 @@ public sealed class IncrementalTurnPlannerTests
     };
 
     private static CodexOutputItem Output(string json) => JsonSerializer.Deserialize(json, CodexJsonContext.Default.CodexOutputItem)!;
+
+    private static RawJsonString ReadText(string token)
+    {
+        var reader = new Utf8JsonReader(global::System.Text.Encoding.UTF8.GetBytes(token));
+        reader.Read();
+        return RawJsonString.Read(ref reader);
+    }
 }

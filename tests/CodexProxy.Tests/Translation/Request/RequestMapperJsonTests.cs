@@ -1,3 +1,4 @@
+using CodexProxy.Codex.Wire;
 using CodexProxy.Configuration;
 using CodexProxy.Hosting;
 using Xunit;
@@ -60,6 +61,62 @@ public sealed class RequestMapperJsonTests
             """.ReplaceLineEndings(string.Empty);
         Assert.Equal(expected, ToJson(mapped.Body));
         Assert.Equal("claude-opus-4-8[1m]", mapped.RequestedModel);
+    }
+
+    [Fact]
+    public void ClientText_IsSentSpelledAsTheClientSpelledIt_AndJoinedAsBytes()
+    {
+        // Escapes System.Text.Json would write differently: lowercase \u00e9, \u001b, an escaped emoji, \/.
+        const string json = """
+            {"model":"claude-opus-4-8","system":"Be brief.","messages":[
+             {"role":"user","content":"caf\u00e9 <b>&amp;</b> \ud83d\ude00 a\/b"},
+             {"role":"assistant","content":[{"type":"text","text":"I'll run it \u2192 now"},
+              {"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls"}}]},
+             {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","is_error":true,
+              "content":[{"type":"text","text":"\u001b[31mred\u001b[0m"},{"type":"text","text":"line 2\ttab"}]}]}]}
+            """;
+
+        var mapped = Map(json, sessionId: "s").Body;
+        var body = ToJson(mapped);
+
+        // Kept as bytes through the mapping: nothing decoded them to strings.
+        Assert.True(((CodexInputText)((CodexMessageItem)Conversation(mapped)[0]).Content[0]).Text.IsRaw);
+        Assert.True(Conversation(mapped).OfType<CodexFunctionCallOutputItem>().Single().Output.Text!.IsRaw);
+        Assert.Contains("""{"type":"input_text","text":"caf\u00e9 <b>&amp;</b> \ud83d\ude00 a\/b"}""", body, StringComparison.Ordinal);
+        Assert.Contains("""{"type":"output_text","text":"I'll run it \u2192 now"}""", body, StringComparison.Ordinal);
+        Assert.Contains("""{"type":"function_call_output","call_id":"toolu_1","output":"[tool error] \u001b[31mred\u001b[0m\nline 2\ttab"}""", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ImageAndPdfBase64_GoIntoTheDataUrlAsTheClientSpelledThem()
+    {
+        // Some encoders escape '/' as \/; the bytes are passed on, the value is the same base64.
+        const string json = """
+            {"model":"claude-opus-4-8","messages":[{"role":"user","content":[
+             {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR\/w0KGgo="}},
+             {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x\/Lg=="}}]}]}
+            """;
+
+        var mapped = Map(json, sessionId: "s").Body;
+        var parts = ((CodexMessageItem)Conversation(mapped)[0]).Content;
+
+        Assert.Contains("""{"type":"input_image","image_url":"data:image/png;base64,iVBOR\/w0KGgo="}""", ToJson(mapped), StringComparison.Ordinal);
+        Assert.Contains("""{"type":"input_file","filename":"document.pdf","file_data":"data:application/pdf;base64,JVBERi0x\/Lg=="}""", ToJson(mapped), StringComparison.Ordinal);
+        Assert.Equal("data:image/png;base64,iVBOR/w0KGgo=", ((CodexInputImage)parts[0]).ImageUrl.Decode());
+    }
+
+    [Fact]
+    public void SameTextSpelledDifferently_GivesTheSamePromptCacheKey()
+    {
+        const string escaped = """{"model":"claude-opus-4-8","system":"S","messages":[{"role":"user","content":"caf\u00e9 \ud83d\ude00\u001b"}]}""";
+        const string plain = """{"model":"claude-opus-4-8","system":"S","messages":[{"role":"user","content":"café 😀\u001B"}]}""";
+
+        var first = Map(escaped, sessionId: "s").Body;
+        var second = Map(plain, sessionId: "s").Body;
+
+        Assert.NotEqual(ToJson(first), ToJson(second));
+        Assert.Equal(first.PromptCacheKey, second.PromptCacheKey);
+        Assert.Equal(Conversation(first)[0], Conversation(second)[0], (a, b) => ((CodexMessageItem)a).Content.SequenceEqual(((CodexMessageItem)b).Content));
     }
 
     [Fact]

@@ -1,0 +1,246 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
+
+namespace CodexProxy.IO;
+
+/// <summary>
+/// A JSON string value, held either as a .NET <see cref="string"/> or as the escaped UTF-8 bytes of the JSON string
+/// token exactly as a client sent it, quotes included. A client's text (a Claude Code history re-sends megabytes of
+/// it every turn) is copied through to the upstream body untouched, so keeping its bytes saves unescaping and
+/// transcoding it to UTF-16 on the way in and escaping it again on the way out, and holds half the memory. The bytes
+/// are the reader's own (validated as the string converter would), copied out of the request buffer, which goes back
+/// to its pool long before a retry or a background token count is done with the mapped request.
+/// <see cref="Decode"/> makes a <see cref="string"/> only when one is needed; equality is by value, whichever form
+/// each side holds.
+/// </summary>
+[JsonConverter(typeof(RawJsonStringConverter))]
+internal sealed class RawJsonString : IEquatable<RawJsonString>
+{
+    public static readonly RawJsonString Empty = new(string.Empty);
+
+    private readonly string? _value;
+
+    /// <summary>Escaped UTF-8 with the quotes: a complete JSON string token.</summary>
+    private readonly byte[]? _token;
+
+    private RawJsonString(string value) => _value = value;
+
+    private RawJsonString(byte[] token) => _token = token;
+
+    /// <summary>Whether the value is held as the client's bytes rather than as a <see cref="string"/>.</summary>
+    public bool IsRaw => _token is not null;
+
+    public bool IsEmpty => _token is null ? _value!.Length == 0 : _token.Length == 2;
+
+    /// <summary>The JSON token as it will be written: quotes included, escaped. Raw form only; empty otherwise.</summary>
+    public ReadOnlySpan<byte> Token => _token;
+
+    [return: NotNullIfNotNull(nameof(value))]
+    public static implicit operator RawJsonString?(string? value) => value is null ? null : FromString(value);
+
+    public static bool operator ==(RawJsonString? left, RawJsonString? right) => left is null ? right is null : left.Equals(right);
+
+    public static bool operator !=(RawJsonString? left, RawJsonString? right) => !(left == right);
+
+    public static RawJsonString FromString(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length == 0 ? Empty : new RawJsonString(value);
+    }
+
+    public static bool IsNullOrEmpty([NotNullWhen(false)] RawJsonString? value) => value is null || value.IsEmpty;
+
+    /// <summary>
+    /// Reads the current string token as its escaped bytes. Anything <see cref="Utf8JsonReader.GetString"/> would
+    /// refuse (another token type, bytes that are not UTF-8, an escaped surrogate without its pair) is refused the same
+    /// way, by calling it: the errors a client sees stay exactly what the string converter gave.
+    /// </summary>
+    public static RawJsonString Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            _ = reader.GetString();
+            throw new JsonException($"Expected a string, not {reader.TokenType}.");
+        }
+
+        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        var token = new byte[length + 2];
+        token[0] = (byte)'"';
+        token[^1] = (byte)'"';
+        var inner = token.AsSpan(1, length);
+        if (reader.HasValueSequence)
+        {
+            reader.ValueSequence.CopyTo(inner);
+        }
+        else
+        {
+            reader.ValueSpan.CopyTo(inner);
+        }
+
+        if (!Utf8.IsValid(inner) || (reader.ValueIsEscaped && inner.IndexOf("\\u"u8) >= 0 && !JsonEscaping.SurrogateEscapesArePaired(inner)))
+        {
+            _ = reader.GetString();
+            throw new JsonException("The string is not valid UTF-8 or UTF-16.");
+        }
+
+        return new RawJsonString(token);
+    }
+
+    /// <summary>The value as a <see cref="string"/>: a new one each call for the raw form (nothing is cached, so a
+    /// caller that needs it twice keeps it).</summary>
+    public string Decode()
+    {
+        if (_token is null)
+        {
+            return _value!;
+        }
+
+        var reader = new Utf8JsonReader(_token);
+        reader.Read();
+        return reader.GetString()!;
+    }
+
+    public override string ToString() => Decode();
+
+    /// <summary>Writes the value: the client's bytes as they came, or the string through the writer's encoder.</summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (_token is null)
+        {
+            writer.WriteStringValue(_value);
+        }
+        else
+        {
+            // The reader validated the token; the writer need not scan megabytes again.
+            writer.WriteRawValue(_token, skipInputValidation: true);
+        }
+    }
+
+    /// <summary>Writes exactly the bytes <see cref="Utf8JsonWriter.WriteStringValue(string)"/> writes for the value
+    /// with this writer's encoder, so that a fingerprint of the output does not depend on how a client escaped its
+    /// text. The client's bytes are reused when they are already those bytes (the usual case), else decoded.</summary>
+    public void WriteNormalized(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (_token is not null && JsonEscaping.IsWrittenAlike(_token.AsSpan(1, _token.Length - 2), writer.Options.Encoder))
+        {
+            writer.WriteRawValue(_token, skipInputValidation: true);
+            return;
+        }
+
+        writer.WriteStringValue(Decode());
+    }
+
+    /// <summary>The parts one after another. A single part is returned as it is; raw parts are joined as bytes.</summary>
+    public static RawJsonString Concat(IReadOnlyList<RawJsonString> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+
+        var anyRaw = false;
+        foreach (var part in parts)
+        {
+            anyRaw |= part.IsRaw;
+        }
+
+        if (!anyRaw)
+        {
+            var builder = new StringBuilder();
+            foreach (var part in parts)
+            {
+                builder.Append(part._value);
+            }
+
+            return FromString(builder.ToString());
+        }
+
+        var tokens = new byte[parts.Count][];
+        var length = 2;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            tokens[i] = parts[i]._token ?? EscapedToken(parts[i]._value!);
+            length = checked(length + tokens[i].Length - 2);
+        }
+
+        var joined = new byte[length];
+        joined[0] = (byte)'"';
+        joined[^1] = (byte)'"';
+        var at = 1;
+        foreach (var token in tokens)
+        {
+            token.AsSpan(1, token.Length - 2).CopyTo(joined.AsSpan(at));
+            at += token.Length - 2;
+        }
+
+        return new RawJsonString(joined);
+    }
+
+    public bool Equals(RawJsonString? other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (other is null)
+        {
+            return false;
+        }
+
+        if (_token is not null && other._token is not null)
+        {
+            if (_token.AsSpan().SequenceEqual(other._token))
+            {
+                return true;
+            }
+
+            // Unescaped UTF-8 spells each value one way only; escapes are where two spellings can meet.
+            if (!HasEscapes(_token) && !HasEscapes(other._token))
+            {
+                return false;
+            }
+        }
+
+        return string.Equals(Decode(), other.Decode(), StringComparison.Ordinal);
+    }
+
+    public override bool Equals(object? obj) => Equals(obj as RawJsonString);
+
+    /// <summary>A hash of the value's UTF-8 bytes, which a raw token without escapes already is.</summary>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        if (_token is not null && !HasEscapes(_token))
+        {
+            hash.AddBytes(_token.AsSpan(1, _token.Length - 2));
+        }
+        else
+        {
+            hash.AddBytes(Encoding.UTF8.GetBytes(Decode()));
+        }
+
+        return hash.ToHashCode();
+    }
+
+    private static bool HasEscapes(byte[] token) => token.AsSpan(1, token.Length - 2).Contains((byte)'\\');
+
+    private static byte[] EscapedToken(string value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(value.Length + 2);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStringValue(value);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
