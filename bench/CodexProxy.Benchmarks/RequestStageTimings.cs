@@ -53,7 +53,9 @@ internal static class RequestStageTimings
             // What the WebSocket transport adds per turn to find the items the backend already has: every item
             // serialised again and hashed, and the settings once.
             await MeasureAsync(body.Length, "digest every item (WebSocket turn)", () =>
-                Task.FromResult<object>(CodexProxy.Codex.ItemDigest.OfItems(mapped.Body.Input)));
+                Task.FromResult<object>(CodexProxy.Codex.ItemDigest.OfSentItems(mapped.Body.Input)));
+            await MeasureAsync(body.Length, "digest every item's value (before: what a turn did)", () =>
+                Task.FromResult<object>(CodexProxy.Codex.ItemDigest.OfValues(mapped.Body.Input, 0, mapped.Body.Input.Count)));
             await MeasureAsync(body.Length, "digest the settings (WebSocket turn)", () =>
                 Task.FromResult<object>(CodexProxy.Codex.ItemDigest.OfSettings(mapped.Body)));
             await MeasureAsync(body.Length, "SHA-256 of the serialised body", () =>

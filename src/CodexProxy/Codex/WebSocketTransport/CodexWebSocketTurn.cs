@@ -30,7 +30,7 @@ internal sealed class CodexWebSocketTurn(
     private const string ConnectionLimitReached = "websocket_connection_limit_reached";
 
     private readonly ItemDigest _settings = ItemDigest.OfSettings(request);
-    private readonly ItemDigest[] _input = ItemDigest.OfItems(request.Input);
+    private readonly InputDigests _input = new(request.Input);
     private TurnPlan _plan;
     private int _released;
 
@@ -163,7 +163,7 @@ internal sealed class CodexWebSocketTurn(
     /// <summary>A completed response leaves the backend holding this request's input and the response's output.</summary>
     private ConversationChain? ChainAfter(CodexStreamEvent terminal, List<ItemDigest> outputs) =>
         terminal.Type == "response.completed" && terminal.Response?.Id is { Length: > 0 } id
-            ? new ConversationChain(id, connection.AccountKey, _settings, [.. _input, .. outputs])
+            ? new ConversationChain(id, connection.AccountKey, _settings, [.. _input.Sent, .. outputs], _input.Count)
             : null;
 
     private async Task<bool> ReceiveAsync(ArrayBufferWriter<byte> message, UpstreamIdleWatch watch)

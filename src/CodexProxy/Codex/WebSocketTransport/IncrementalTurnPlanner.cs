@@ -1,3 +1,5 @@
+using CodexProxy.Codex.Wire;
+
 namespace CodexProxy.Codex;
 
 /// <summary>Why a turn goes out in full rather than as the items after the socket's last response.</summary>
@@ -28,9 +30,22 @@ internal enum FullRequestReason
     PreviousResponseNotFound,
 }
 
-/// <summary>What the backend holds on one socket after a completed response: the input it was sent followed by the
-/// output it produced, as digests, and the settings and account it was produced with.</summary>
-internal sealed record ConversationChain(string ResponseId, string AccountKey, ItemDigest Settings, IReadOnlyList<ItemDigest> Items);
+/// <summary>What the backend holds on one socket after a completed response: the input it was sent (its first
+/// <paramref name="SentItems"/> digests, of the bytes sent) followed by the output it produced (digests of values,
+/// <see cref="ItemDigest.OfValues"/>), and the settings and account it was produced with.</summary>
+internal sealed record ConversationChain(
+    string ResponseId, string AccountKey, ItemDigest Settings, IReadOnlyList<ItemDigest> Items, int SentItems);
+
+/// <summary>A request's input as the planner compares it with a chain: each item's sent bytes, and the values of the
+/// items where the chain holds the backend's own output (only those, on demand: see <see cref="ItemDigest"/>).</summary>
+internal sealed class InputDigests(IReadOnlyList<CodexInputItem> items)
+{
+    public IReadOnlyList<ItemDigest> Sent { get; } = ItemDigest.OfSentItems(items);
+
+    public int Count => Sent.Count;
+
+    public IReadOnlyList<ItemDigest> ValuesOf(int from, int count) => ItemDigest.OfValues(items, from, count);
+}
 
 /// <summary>How to send one turn: <see cref="PreviousResponseId"/> and the input from <see cref="NewItemsFrom"/> on,
 /// or (when <see cref="Reason"/> is not <see cref="FullRequestReason.None"/>) the whole input.</summary>
@@ -49,7 +64,7 @@ internal readonly record struct TurnPlan(string? PreviousResponseId, int NewItem
 internal static class IncrementalTurnPlanner
 {
     public static TurnPlan Plan(
-        ConversationChain? chain, FullRequestReason noChainReason, string accountKey, ItemDigest settings, IReadOnlyList<ItemDigest> input)
+        ConversationChain? chain, FullRequestReason noChainReason, string accountKey, ItemDigest settings, InputDigests input)
     {
         if (chain is null)
         {
@@ -67,9 +82,20 @@ internal static class IncrementalTurnPlanner
         }
 
         var known = chain.Items.Count;
-        for (var i = 0; i < Math.Min(known, input.Count); i++)
+        var sent = Math.Min(chain.SentItems, input.Count);
+        for (var i = 0; i < sent; i++)
         {
-            if (chain.Items[i] != input[i])
+            if (chain.Items[i] != input.Sent[i])
+            {
+                return TurnPlan.Full(FullRequestReason.HistoryChanged);
+            }
+        }
+
+        // The backend's answer, replayed by the client in its own spelling.
+        var replayed = input.ValuesOf(sent, Math.Max(0, Math.Min(known, input.Count) - sent));
+        for (var i = 0; i < replayed.Count; i++)
+        {
+            if (chain.Items[sent + i] != replayed[i])
             {
                 return TurnPlan.Full(FullRequestReason.HistoryChanged);
             }

@@ -3,14 +3,18 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 
 namespace CodexProxy.Codex;
 
 /// <summary>
-/// A fingerprint of exact wire bytes: the length and a SHA-256 prefix of one input item (or of a request's settings)
-/// as the proxy serialises it, with a client's text written as the proxy writes that value itself
-/// (<see cref="CodexJsonContext.WireNormalized"/>). Two items with the same digest hold the same values, so comparing
-/// digests is comparing what the backend was sent without keeping megabytes of history per conversation.
+/// A fingerprint of wire bytes: the length and a SHA-256 prefix of one input item (or of a request's settings). Two
+/// kinds: <see cref="OfSentItems"/> digests the exact bytes sent, client's text as the client spelled it; it is what a
+/// client's re-sent history is compared by (it re-sends the same bytes), and it costs a copy and a hash.
+/// <see cref="OfValues"/> writes a client's text as the proxy writes that value itself
+/// (<see cref="CodexJsonContext.WireNormalized"/>), so a backend's answer, which the proxy renders, matches the client's
+/// replay of it whatever the client's escaping; it checks every escape, so it is used only where an answer is replayed.
+/// Comparing digests is comparing what the backend holds without keeping megabytes of history per conversation.
 /// </summary>
 internal readonly record struct ItemDigest(int Length, UInt128 Hash)
 {
@@ -25,19 +29,26 @@ internal readonly record struct ItemDigest(int Length, UInt128 Hash)
         return new ItemDigest(bytes.Length, BinaryPrimitives.ReadUInt128LittleEndian(hash));
     }
 
-    /// <summary>The digest of each input item as it appears inside the request body.</summary>
-    public static ItemDigest[] OfItems(IReadOnlyList<CodexInputItem> items)
+    /// <summary>The digest of each input item as its bytes appear inside the request body.</summary>
+    public static ItemDigest[] OfSentItems(IReadOnlyList<CodexInputItem> items) => Digest(items, 0, items.Count, CodexJsonContext.Wire);
+
+    /// <summary>The digest of the values of <paramref name="count"/> items from <paramref name="from"/>, whatever
+    /// their spelling.</summary>
+    public static ItemDigest[] OfValues(IReadOnlyList<CodexInputItem> items, int from, int count) =>
+        Digest(items, from, count, CodexJsonContext.WireNormalized);
+
+    private static ItemDigest[] Digest(IReadOnlyList<CodexInputItem> items, int from, int count, CodexJsonContext context)
     {
-        var digests = new ItemDigest[items.Count];
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        var context = CodexJsonContext.WireNormalized;
+        var digests = new ItemDigest[count];
+        // Pooled: the buffer grows to the largest item, often a tool result past the large-object threshold.
+        using var buffer = new PooledBufferWriter(ArrayPool<byte>.Shared, 16 * 1024);
         using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = context.Options.Encoder, MaxDepth = context.Options.MaxDepth, SkipValidation = true });
-        for (var i = 0; i < items.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            JsonSerializer.Serialize(writer, items[i], context.CodexInputItem);
+            JsonSerializer.Serialize(writer, items[from + i], context.CodexInputItem);
             writer.Flush();
             digests[i] = Of(buffer.WrittenSpan);
-            buffer.ResetWrittenCount();
+            buffer.Clear();
             writer.Reset();
         }
 

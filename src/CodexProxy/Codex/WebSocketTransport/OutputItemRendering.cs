@@ -25,7 +25,7 @@ internal static class OutputItemRendering
     };
 
     public static ItemDigest Digest(CodexOutputItem item) =>
-        ToInputItem(item) is { } rendered ? ItemDigest.OfItems([rendered])[0] : ItemDigest.Unmatchable;
+        ToInputItem(item) is { } rendered ? ItemDigest.OfValues([rendered], 0, 1)[0] : ItemDigest.Unmatchable;
 
     private static string? MessageText(CodexOutputItem item) =>
         item.Content is [{ Type: "output_text", Text: { } text }] ? text : null;

@@ -37,7 +37,7 @@ public sealed class IncrementalTurnPlannerTests
     [Fact]
     public void NoChain_NewSocket_IsAFullRequest()
     {
-        var plan = IncrementalTurnPlanner.Plan(null, FullRequestReason.NewSocket, Account, ItemDigest.OfSettings(Request(User)), ItemDigest.OfItems([User]));
+        var plan = IncrementalTurnPlanner.Plan(null, FullRequestReason.NewSocket, Account, ItemDigest.OfSettings(Request(User)), new InputDigests([User]));
 
         Assert.Equal(FullRequestReason.NewSocket, plan.Reason);
         Assert.Null(plan.PreviousResponseId);
@@ -46,7 +46,7 @@ public sealed class IncrementalTurnPlannerTests
     [Fact]
     public void NoChainAfterAFailedOrIncompleteResponse_KeepsItsReason()
     {
-        var plan = IncrementalTurnPlanner.Plan(null, FullRequestReason.PreviousNotCompleted, Account, ItemDigest.OfSettings(Request(User)), ItemDigest.OfItems([User]));
+        var plan = IncrementalTurnPlanner.Plan(null, FullRequestReason.PreviousNotCompleted, Account, ItemDigest.OfSettings(Request(User)), new InputDigests([User]));
 
         Assert.Equal(FullRequestReason.PreviousNotCompleted, plan.Reason);
     }
@@ -56,7 +56,7 @@ public sealed class IncrementalTurnPlannerTests
     {
         var chain = ChainAfter(Request(System, User), TextOut);
 
-        var plan = IncrementalTurnPlanner.Plan(chain, FullRequestReason.None, "acct-2", chain.Settings, ItemDigest.OfItems([System, User, Text, User]));
+        var plan = IncrementalTurnPlanner.Plan(chain, FullRequestReason.None, "acct-2", chain.Settings, new InputDigests([System, User, Text, User]));
 
         Assert.Equal(FullRequestReason.DifferentAccount, plan.Reason);
     }
@@ -148,7 +148,7 @@ public sealed class IncrementalTurnPlannerTests
     public void ReplayedOutput_HasTheDigestOfTheProxysOwnItem()
     {
         ItemDigest[] replayed = [OutputItemRendering.Digest(ReasoningOut), OutputItemRendering.Digest(TextOut), OutputItemRendering.Digest(CallOut)];
-        Assert.Equal(ItemDigest.OfItems([Reasoning, Text, Call]), replayed);
+        Assert.Equal(ItemDigest.OfValues([Reasoning, Text, Call], 0, 3), replayed);
     }
 
     [Fact]
@@ -167,14 +167,32 @@ public sealed class IncrementalTurnPlannerTests
         Assert.True(plan.Incremental);
         Assert.Equal(3, plan.NewItemsFrom);
         Assert.Equal(FullRequestReason.HistoryChanged, edited.Reason);
-        Assert.Equal(ItemDigest.OfItems([result]), ItemDigest.OfItems([new CodexFunctionCallOutputItem("call_1", new CodexFunctionOutput { Text = "café\n" })]));
+        Assert.Equal(ItemDigest.OfValues([result], 0, 1), ItemDigest.OfValues([new CodexFunctionCallOutputItem("call_1", new CodexFunctionOutput { Text = "café\n" })], 0, 1));
+    }
+
+    [Fact]
+    public void HistoryInTheClientsOwnSpelling_IsComparedByItsBytes_AndContinues()
+    {
+        // A client that escapes every non-ASCII character re-sends the same bytes each turn: its history is compared
+        // as sent, so the escapes need no decoding; the same text spelled another way is another history.
+        var escaped = new CodexMessageItem("user", [new CodexInputText(ReadText("\"caf\\u00e9 \\u2192 ok\""))]);
+        var spelledOtherwise = new CodexMessageItem("user", [new CodexInputText(ReadText("\"café → ok\""))]);
+        var chain = ChainAfter(Request(System, escaped), TextOut);
+
+        var plan = Plan(chain, Request(System, escaped, Text, User));
+
+        Assert.True(plan.Incremental);
+        Assert.Equal(3, plan.NewItemsFrom);
+        Assert.NotEqual(ItemDigest.OfSentItems([escaped])[0], ItemDigest.OfSentItems([spelledOtherwise])[0]);
+        Assert.Equal(ItemDigest.OfValues([escaped], 0, 1)[0], ItemDigest.OfValues([spelledOtherwise], 0, 1)[0]);
+        Assert.Equal(FullRequestReason.HistoryChanged, Plan(chain, Request(System, spelledOtherwise, Text, User)).Reason);
     }
 
     private static TurnPlan Plan(ConversationChain chain, CodexRequest request) =>
-        IncrementalTurnPlanner.Plan(chain, FullRequestReason.None, Account, ItemDigest.OfSettings(request), ItemDigest.OfItems(request.Input));
+        IncrementalTurnPlanner.Plan(chain, FullRequestReason.None, Account, ItemDigest.OfSettings(request), new InputDigests(request.Input));
 
     private static ConversationChain ChainAfter(CodexRequest request, params CodexOutputItem[] outputs) =>
-        new("resp_1", Account, ItemDigest.OfSettings(request), [.. ItemDigest.OfItems(request.Input), .. outputs.Select(OutputItemRendering.Digest)]);
+        new("resp_1", Account, ItemDigest.OfSettings(request), [.. ItemDigest.OfSentItems(request.Input), .. outputs.Select(OutputItemRendering.Digest)], request.Input.Count);
 
     private static CodexRequest Request(params CodexInputItem[] input) => new()
     {
