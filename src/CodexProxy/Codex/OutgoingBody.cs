@@ -23,9 +23,11 @@ internal sealed class OutgoingBody : IDisposable
         MaxDepth = CodexJsonContext.Wire.Options.MaxDepth,
     };
 
-    /// <summary>Small: under load most bodies are a few KB and many are in flight at once; a big history doubles
-    /// its way up (a few copies of memory, under a millisecond for 3.5 MB).</summary>
+    /// <summary>Without a size hint: under load most bodies are a few KB and many are in flight at once.</summary>
     private const int InitialBytes = 16 * 1024;
+
+    /// <summary>A client's size is trusted for the first buffer only up to this; a larger body doubles from there.</summary>
+    private const int MaxInitialBytes = 16 * 1024 * 1024;
 
     private readonly ArrayPool<byte> _pool;
     private readonly PooledBufferWriter _json;
@@ -46,7 +48,7 @@ internal sealed class OutgoingBody : IDisposable
         ResponsesLite = request.ResponsesLite;
         TurnMetadata = CodexTurnHeaders.TurnMetadata(turn, installationId, request.Model, request.Reasoning?.Effort, request.ModelTraits);
         var withMetadata = request with { ClientMetadata = CodexTurnHeaders.ClientMetadata(turn, installationId, TurnMetadata) };
-        _json = new PooledBufferWriter(pool, InitialBytes);
+        _json = new PooledBufferWriter(pool, InitialCapacity(request.ClientBodyBytes));
         try
         {
             using var writer = new Utf8JsonWriter(_json, WriterOptions);
@@ -58,6 +60,12 @@ internal sealed class OutgoingBody : IDisposable
             throw;
         }
     }
+
+    /// <summary>The client's size and an eighth more (the Codex body of a Claude Code history is a little smaller than
+    /// the request it came from), so a 3.5 MB history takes one array instead of a chain of doublings that the pool
+    /// would keep.</summary>
+    private static int InitialCapacity(int clientBodyBytes) =>
+        clientBodyBytes > 0 ? (int)Math.Clamp(clientBodyBytes + (long)clientBodyBytes / 8, InitialBytes, MaxInitialBytes) : InitialBytes;
 
     public CodexTurn Turn { get; }
 

@@ -78,7 +78,8 @@ internal static class MessagesEndpoint
         var sessionId = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } header ? header.ToString() : null;
         var catalogue = await catalog.ForRequestAsync(cancellationToken);
         var mapped = ClientRequestMapping.Map(request, new RequestContext(sessionId, options.Models, catalogue), logger);
-        return (mapped, catalogue, request.Stream == true);
+        var clientBytes = (int)Math.Min(http.Request.ContentLength ?? 0, int.MaxValue);
+        return (mapped with { Body = mapped.Body with { ClientBodyBytes = clientBytes } }, catalogue, request.Stream == true);
     }
 
     /// <summary>A backend refusal of the model becomes a 400 that keeps the backend's words and lists the models the

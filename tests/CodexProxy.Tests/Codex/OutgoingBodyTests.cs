@@ -38,6 +38,32 @@ public sealed class OutgoingBodyTests
     }
 
     [Fact]
+    public void ClientBodySize_SizesTheFirstBuffer_SoABigHistoryTakesOneArray()
+    {
+        // A history of many items, its text as the proxy holds it: the client's own escaped bytes.
+        var text = JsonSerializer.Serialize(string.Concat(Enumerable.Range(0, 100).Select(i => $"{i}\tline of a file\n")));
+        var items = Enumerable.Range(0, 300).Select(_ =>
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text));
+            reader.Read();
+            return (CodexInputItem)new CodexMessageItem("user", [new CodexInputText(RawJsonString.Read(ref reader))]);
+        }).ToList();
+        var request = new CodexRequest { Model = "gpt-5.5", Input = items };
+        var sized = new CountingArrayPool();
+        var unsized = new CountingArrayPool();
+
+        using (var hinted = new OutgoingBody(request with { ClientBodyBytes = 300 * (text.Length + 60) }, Turn, "install-1", sized))
+        using (var doubling = new OutgoingBody(request, Turn, "install-1", unsized))
+        {
+            Assert.Equal(doubling.Json.ToArray(), hinted.Json.ToArray());
+        }
+
+        Assert.Equal(1, sized.Rented);
+        Assert.True(unsized.Rented > 3, $"{unsized.Rented} arrays without the hint");
+        Assert.Equal((0, 0), (sized.Outstanding, sized.ForeignReturns));
+    }
+
+    [Fact]
     public void ClientText_KeptAsItsBytes_IsWrittenAsTheClientSpelledIt()
     {
         // Spellings the relaxed encoder would not write (lowercase escapes, an escaped emoji, \/), repeated so the

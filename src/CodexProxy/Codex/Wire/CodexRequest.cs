@@ -61,6 +61,10 @@ internal sealed record CodexRequest
 
     /// <summary>The catalogue's traits of <see cref="Model"/>, reported in the turn metadata. Not part of the body.</summary>
     [JsonIgnore] public CodexModelTraits ModelTraits { get; init; } = CodexModelTraits.Default;
+
+    /// <summary>The size of the client's request this was mapped from (0 when unknown): the upstream body is about as
+    /// large, so its buffer starts there instead of doubling its way up. Not part of the body.</summary>
+    [JsonIgnore] public int ClientBodyBytes { get; init; }
 }
 
 /// <summary>Catalogue fields of a model that the official client copies into its <c>x-codex-turn-metadata</c>.</summary>
