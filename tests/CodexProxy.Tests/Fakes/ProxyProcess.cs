@@ -17,11 +17,13 @@ internal sealed class ProxyProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly DirectoryInfo _home;
+    private readonly bool _ownsHome;
 
-    private ProxyProcess(Process process, DirectoryInfo home, Uri baseAddress, string binary)
+    private ProxyProcess(Process process, DirectoryInfo home, bool ownsHome, Uri baseAddress, string binary)
     {
         _process = process;
         _home = home;
+        _ownsHome = ownsHome;
         Binary = binary;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
@@ -53,10 +55,12 @@ internal sealed class ProxyProcess : IAsyncDisposable
     public void ResetPeakRss() => File.WriteAllText($"/proc/{Pid}/clear_refs", "5");
 
     /// <param name="environment">Settings to give the proxy on top of the defaults (e.g. <c>LOG_LEVEL</c>).</param>
+    /// <param name="home">The proxy's home, kept on dispose (the caller reads what the proxy wrote); else a temporary one.</param>
     public static async Task<ProxyProcess> StartAsync(
-        Uri codexBaseUrl, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
+        Uri codexBaseUrl, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null, DirectoryInfo? home = null)
     {
-        var home = Directory.CreateTempSubdirectory("cxp-proxy-process-");
+        var ownsHome = home is null;
+        home ??= Directory.CreateTempSubdirectory("cxp-proxy-process-");
         await WriteTokensAsync(Path.Combine(home.FullName, "tokens.json"), cancellationToken);
         var port = ProxyFixture.FreePort();
         var binary = Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } named
@@ -89,7 +93,7 @@ internal sealed class ProxyProcess : IAsyncDisposable
         process.ErrorDataReceived += static (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var proxy = new ProxyProcess(process, home, new Uri($"http://127.0.0.1:{port}"), binary);
+        var proxy = new ProxyProcess(process, home, ownsHome, new Uri($"http://127.0.0.1:{port}"), binary);
         try
         {
             await proxy.WaitForHealthAsync(cancellationToken);
@@ -115,16 +119,27 @@ internal sealed class ProxyProcess : IAsyncDisposable
         return await reader.ReadToEndAsync(cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills the proxy at once (SIGKILL), as a crash would, and waits for it to exit.</summary>
+    public async Task KillAsync(CancellationToken cancellationToken)
     {
-        Client.Dispose();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(CancellationToken.None);
         }
 
+        await _process.WaitForExitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await KillAsync(CancellationToken.None);
         _process.Dispose();
+        if (!_ownsHome)
+        {
+            return;
+        }
+
         try
         {
             _home.Delete(recursive: true);

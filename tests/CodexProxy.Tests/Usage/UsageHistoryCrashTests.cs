@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using CodexProxy.Tests.Fakes;
 using CodexProxy.Tests.Hosting;
 using CodexProxy.Usage;
@@ -30,29 +27,16 @@ public sealed class UsageHistoryCrashTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         await using var upstream = await FakeCodexUpstream.StartAsync(ct);
         upstream.Responder = static _ => UpstreamScenario.Golden("text.sse");
-        await WriteTokensAsync(ct);
-        var port = ProxyFixture.FreePort();
-        using var server = StartServer(upstream.BaseUrl, port);
-        try
+        await using (var server = await ProxyProcess.StartAsync(upstream.BaseUrl, ct, home: _home))
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-            await WaitForHealthAsync(client, server, ct);
             var path = UsageDatabase.PathIn(_home.FullName);
             using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var senders = Enumerable.Range(0, 4).Select(_ => SendUntilStoppedAsync(client, stopSending.Token)).ToList();
+            var senders = Enumerable.Range(0, 4).Select(_ => SendUntilStoppedAsync(server.Client, stopSending.Token)).ToList();
 
             await WaitForRowsAsync(path, 20, ct, TimeSpan.FromSeconds(60));
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync(ct);
+            await server.KillAsync(ct);
             await stopSending.CancelAsync();
             await Task.WhenAll(senders);
-        }
-        finally
-        {
-            if (!server.HasExited)
-            {
-                server.Kill(entireProcessTree: true);
-            }
         }
 
         var dbPath = UsageDatabase.PathIn(_home.FullName);
@@ -81,53 +65,6 @@ public sealed class UsageHistoryCrashTests : IDisposable
         Assert.Equal(rows + 1, Count(dbPath));
     }
 
-    private Process StartServer(Uri codexBaseUrl, int port)
-    {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "chatgpt-codex-proxy.dll"));
-        start.ArgumentList.Add("start");
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ANTHROPIC_", StringComparison.Ordinal) || k is "PROXY_API_KEY" or "HOST").ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        start.Environment["CODEX_BASE_URL"] = codexBaseUrl.ToString().TrimEnd('/');
-        start.Environment["CODEX_AUTH_BASE_URL"] = ProxyFixture.UnreachableUrl().ToString();
-        start.Environment["CHATGPT_CODEX_PROXY_HOME"] = _home.FullName;
-        start.Environment["LOG_FILE"] = Path.Combine(_home.FullName, "proxy.log");
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient client, Process server, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            Assert.False(server.HasExited, "the server exited before answering /health");
-            try
-            {
-                using var response = await client.GetAsync("/health", ct);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the server did not answer /health");
-            await Task.Delay(50, ct);
-        }
-    }
-
     private static async Task SendUntilStoppedAsync(HttpClient client, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
@@ -144,17 +81,5 @@ public sealed class UsageHistoryCrashTests : IDisposable
                 await Task.Yield();
             }
         }
-    }
-
-    private async Task WriteTokensAsync(CancellationToken ct)
-    {
-        var expiresAt = DateTimeOffset.UtcNow.AddDays(30);
-        var tokens = JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["access_token"] = FakeJwt.Create(ProxyFixture.AccountId, ProxyFixture.PlanType, expiresAt),
-            ["refresh_token"] = ProxyFixture.RefreshToken,
-            ["expires_at"] = expiresAt.ToUnixTimeMilliseconds(),
-        });
-        await File.WriteAllTextAsync(Path.Combine(_home.FullName, "tokens.json"), tokens, ct);
     }
 }
