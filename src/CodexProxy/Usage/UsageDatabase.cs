@@ -22,6 +22,9 @@ internal static class UsageDatabase
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
+    private static readonly string[] ParameterNames =
+        ["$at", "$account", "$session", "$api", "$requested", "$codex", "$input", "$cached", "$output", "$reasoning", "$duration", "$outcome"];
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS requests (
             id INTEGER PRIMARY KEY,
@@ -164,5 +167,41 @@ internal static class UsageDatabase
         {
             File.SetUnixFileMode(path, OwnerOnlyFile.OwnerReadWrite);
         }
+    }
+
+    /// <summary>Inserts <paramref name="records"/> in one transaction.</summary>
+    public static void Insert(SqliteConnection connection, IReadOnlyList<UsageRecord> records)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO requests (at_ms, account, session, api, requested_model, codex_model, input_tokens, cached_tokens,
+                                  output_tokens, reasoning_tokens, duration_ms, outcome)
+            VALUES ($at, $account, $session, $api, $requested, $codex, $input, $cached, $output, $reasoning, $duration, $outcome)
+            """;
+        var parameters = ParameterNames.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name }))
+            .ToArray();
+        foreach (var record in records)
+        {
+            object?[] values =
+            [
+                record.At.ToUnixTimeMilliseconds(), record.Account, record.Session, record.Api, record.RequestedModel, record.CodexModel,
+                record.InputTokens, record.CachedTokens, record.OutputTokens, record.ReasoningTokens, record.DurationMs, record.Outcome,
+            ];
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
     }
 }

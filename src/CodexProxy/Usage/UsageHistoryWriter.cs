@@ -30,9 +30,6 @@ internal sealed class UsageHistoryWriter : IHostedService, IAsyncDisposable
     private readonly Channel<UsageRecord> _queue = Channel.CreateBounded<UsageRecord>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    private static readonly string[] ParameterNames =
-        ["$at", "$account", "$session", "$api", "$requested", "$codex", "$input", "$cached", "$output", "$reasoning", "$duration", "$outcome"];
-
     private readonly List<UsageRecord> _pending = [];
     private readonly string _path;
     private readonly TimeProvider _time;
@@ -159,7 +156,7 @@ internal sealed class UsageHistoryWriter : IHostedService, IAsyncDisposable
         try
         {
             PruneIfDue();
-            Insert(_connection!, _pending);
+            UsageDatabase.Insert(_connection!, _pending);
             _pending.Clear();
             Recovered();
         }
@@ -286,41 +283,6 @@ internal sealed class UsageHistoryWriter : IHostedService, IAsyncDisposable
         {
             UsageLog.Pruned(_logger, rows, cutoff);
         }
-    }
-
-    private static void Insert(SqliteConnection connection, List<UsageRecord> records)
-    {
-        if (records.Count == 0)
-        {
-            return;
-        }
-
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO requests (at_ms, account, session, api, requested_model, codex_model, input_tokens, cached_tokens,
-                                  output_tokens, reasoning_tokens, duration_ms, outcome)
-            VALUES ($at, $account, $session, $api, $requested, $codex, $input, $cached, $output, $reasoning, $duration, $outcome)
-            """;
-        var parameters = ParameterNames.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name }))
-            .ToArray();
-        foreach (var record in records)
-        {
-            object?[] values =
-            [
-                record.At.ToUnixTimeMilliseconds(), record.Account, record.Session, record.Api, record.RequestedModel, record.CodexModel,
-                record.InputTokens, record.CachedTokens, record.OutputTokens, record.ReasoningTokens, record.DurationMs, record.Outcome,
-            ];
-            for (var i = 0; i < parameters.Length; i++)
-            {
-                parameters[i].Value = values[i] ?? DBNull.Value;
-            }
-
-            command.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
     }
 
     private void CloseConnection()
