@@ -60,7 +60,7 @@ internal static class RequestStageTimings
                 Task.FromResult<object>(CodexProxy.Codex.ItemDigest.OfSettings(mapped.Body)));
             await MeasureAsync(body.Length, "SHA-256 of the serialised body", () =>
                 Task.FromResult<object>(CodexProxy.Codex.ItemDigest.Of(serialized)));
-            await MeasureAsync(body.Length, "token count (TokenCalibration.Record)", () =>
+            await MeasureAsync(body.Length, "token count of a re-sent history (TokenCalibration.Record after the first turn)", () =>
                 Task.FromResult<object>(CodexProxy.Translation.Tokens.TokenCounter.Count(mapped.Body)));
             await MeasureAsync(body.Length, "all three", async () =>
             {

@@ -94,7 +94,7 @@ internal static class TokenCounter
         CodexFunctionCallItem call => CountText(call.Name, cancellationToken) + CountText(call.Arguments, cancellationToken),
         CodexFunctionCallOutputItem output => output.Output.Parts is { } parts
             ? CountParts(parts, cancellationToken)
-            : CountText(output.Output.Text?.Decode(), cancellationToken),
+            : KeptTextCounts.Count(output.Output.Text, text => CountText(text, cancellationToken)),
         CodexAdditionalToolsItem declared => declared.Tools.Sum(tool => ToolOverhead + CountTool(tool, cancellationToken)),
         CodexReasoningItem reasoning =>
             reasoning.Summary.Sum(s => CountText(s.Text, cancellationToken)) + (reasoning.EncryptedContent.Length / EncryptedCharsPerToken),
@@ -108,8 +108,8 @@ internal static class TokenCounter
         {
             total += part switch
             {
-                CodexInputText text => CountText(text.Text.Decode(), cancellationToken),
-                CodexOutputText text => CountText(text.Text.Decode(), cancellationToken),
+                CodexInputText text => KeptTextCounts.Count(text.Text, decoded => CountText(decoded, cancellationToken)),
+                CodexOutputText text => KeptTextCounts.Count(text.Text, decoded => CountText(decoded, cancellationToken)),
                 CodexInputImage image => ImageTokenEstimator.ForImageUrl(image.ImageUrl.Decode(), image.Detail),
                 CodexInputFile file => CountFile(file, cancellationToken),
                 _ => 0,
