@@ -6,6 +6,7 @@ using CodexProxy.Codex;
 using CodexProxy.Configuration;
 using CodexProxy.Diagnostics;
 using CodexProxy.Hosting.OpenAI;
+using CodexProxy.IO;
 using CodexProxy.Logging;
 using CodexProxy.Translation;
 using CodexProxy.Translation.Request;
@@ -60,7 +61,7 @@ internal static class ProxyApp
         builder.Services.AddSingleton(services => new AccountRouter(services.GetRequiredService<AccountPool>(), services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<CodexClientState>();
         builder.Services.AddSingleton(CodexClient.CreateHttpClient());
-        builder.Services.AddSingleton(ArrayPool<byte>.Shared);
+        builder.Services.AddSingleton<ArrayPool<byte>>(BodyBufferPool.Instance);
         builder.Services.AddSingleton<CodexClient>();
         builder.Services.AddSingleton(UpstreamRetryPolicy.Default);
         builder.Services.AddSingleton<CodexWebSocketTransport>();

@@ -20,7 +20,7 @@ internal sealed class PooledBody : IDisposable
     private byte[] _buffer;
     private int _length;
 
-    private PooledBody(int capacity) => _buffer = ArrayPool<byte>.Shared.Rent(capacity);
+    private PooledBody(int capacity) => _buffer = BodyBufferPool.Instance.Rent(capacity);
 
     /// <summary>The bytes read.</summary>
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
@@ -68,15 +68,15 @@ internal sealed class PooledBody : IDisposable
         _length = 0;
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            BodyBufferPool.Instance.Return(buffer);
         }
     }
 
     private void Grow()
     {
-        var larger = ArrayPool<byte>.Shared.Rent(checked(_buffer.Length * 2));
+        var larger = BodyBufferPool.Instance.Rent(checked(_buffer.Length * 2));
         _buffer.AsSpan(0, _length).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        BodyBufferPool.Instance.Return(_buffer);
         _buffer = larger;
     }
 }
