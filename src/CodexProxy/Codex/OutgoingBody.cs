@@ -15,14 +15,6 @@ namespace CodexProxy.Codex;
 /// </summary>
 internal sealed class OutgoingBody : IDisposable
 {
-    /// <summary>The wire context's own writer settings (its relaxed encoder and depth), so the bytes are exactly what
-    /// <see cref="JsonSerializer.SerializeToUtf8Bytes{TValue}(TValue, System.Text.Json.Serialization.Metadata.JsonTypeInfo{TValue})"/> writes.</summary>
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        Encoder = CodexJsonContext.Wire.Options.Encoder,
-        MaxDepth = CodexJsonContext.Wire.Options.MaxDepth,
-    };
-
     /// <summary>Without a size hint: under load most bodies are a few KB and many are in flight at once.</summary>
     private const int InitialBytes = 16 * 1024;
 
@@ -51,7 +43,7 @@ internal sealed class OutgoingBody : IDisposable
         _json = new PooledBufferWriter(pool, InitialCapacity(request.ClientBodyBytes));
         try
         {
-            using var writer = new Utf8JsonWriter(_json, WriterOptions);
+            using var writer = new Utf8JsonWriter(_json, CodexJsonContext.WriterOptionsOf(CodexJsonContext.Wire));
             JsonSerializer.Serialize(writer, withMetadata, CodexJsonContext.Wire.CodexRequest);
         }
         catch

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using CodexProxy.Auth;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 
 namespace CodexProxy.Codex;
 
@@ -123,7 +124,7 @@ internal sealed class CodexWebSocketTurn(
 
     private async Task SendFrameAsync(CancellationToken cancellationToken)
     {
-        var frame = Frame();
+        using var frame = Frame();
         if (_plan.Incremental)
         {
             CodexWebSocketLog.IncrementalRequest(logger, request.Input.Count - _plan.NewItemsFrom, request.Input.Count);
@@ -135,7 +136,7 @@ internal sealed class CodexWebSocketTurn(
 
         try
         {
-            await connection.SendAsync(frame, cancellationToken);
+            await connection.SendAsync(frame.WrittenMemory, cancellationToken);
         }
         catch (WebSocketException e)
         {
@@ -143,7 +144,9 @@ internal sealed class CodexWebSocketTurn(
         }
     }
 
-    private byte[] Frame()
+    /// <summary>The frame in a pooled buffer: a full request carries the whole history (megabytes), which a new
+    /// array per frame would leave on the large-object heap.</summary>
+    private PooledBufferWriter Frame()
     {
         var metadata = CodexTurnHeaders.ClientMetadata(context.Turn, context.InstallationId, context.TurnMetadata) with
         {
@@ -157,7 +160,18 @@ internal sealed class CodexWebSocketTurn(
             Input = _plan.Incremental ? request.Input.Skip(_plan.NewItemsFrom).ToArray() : request.Input,
             ClientMetadata = metadata,
         };
-        return JsonSerializer.SerializeToUtf8Bytes(frame, CodexJsonContext.Wire.CodexRequest);
+        var buffer = new PooledBufferWriter(BodyBufferPool.Instance, _plan.Incremental ? 16 * 1024 : Math.Max(request.ClientBodyBytes, 16 * 1024));
+        try
+        {
+            using var writer = new Utf8JsonWriter(buffer, CodexJsonContext.WriterOptionsOf(CodexJsonContext.Wire));
+            JsonSerializer.Serialize(writer, frame, CodexJsonContext.Wire.CodexRequest);
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A completed response leaves the backend holding this request's input and the response's output.</summary>

@@ -42,7 +42,7 @@ internal readonly record struct ItemDigest(int Length, UInt128 Hash)
         var digests = new ItemDigest[count];
         // Pooled: the buffer grows to the largest item, often a tool result past the large-object threshold.
         using var buffer = new PooledBufferWriter(ArrayPool<byte>.Shared, 16 * 1024);
-        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = context.Options.Encoder, MaxDepth = context.Options.MaxDepth, SkipValidation = true });
+        using var writer = new Utf8JsonWriter(buffer, CodexJsonContext.WriterOptionsOf(context) with { SkipValidation = true });
         for (var i = 0; i < count; i++)
         {
             JsonSerializer.Serialize(writer, items[from + i], context.CodexInputItem);

@@ -24,6 +24,14 @@ internal sealed partial class CodexJsonContext : JsonSerializerContext
         MaxDepth = 128,
     });
 
+    /// <summary>Writer settings that give exactly what serialising through <paramref name="context"/> writes (its
+    /// encoder and depth), for writing into a pooled buffer instead of a new array.</summary>
+    public static JsonWriterOptions WriterOptionsOf(CodexJsonContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new JsonWriterOptions { Encoder = context.Options.Encoder, MaxDepth = context.Options.MaxDepth };
+    }
+
     /// <summary><see cref="Wire"/>, but a client's text kept as its own bytes is written as <see cref="Wire"/> writes
     /// the same value as a string: for fingerprints of what the backend was sent, which must not depend on how a client
     /// escaped its text (the backend's own output, replayed by the client, is compared with what the proxy renders).</summary>
