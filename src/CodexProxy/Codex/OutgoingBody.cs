@@ -53,10 +53,10 @@ internal sealed class OutgoingBody : IDisposable
         }
     }
 
-    /// <summary>The client's size and an eighth more (the Codex body of a Claude Code history is a little smaller than
-    /// the request it came from), so a 3.5 MB history takes one array instead of a chain of doublings that the pool
-    /// would keep.</summary>
-    private static int InitialCapacity(int clientBodyBytes) =>
+    /// <summary>The first buffer for a body mapped from a client request of <paramref name="clientBodyBytes"/>: that
+    /// size and an eighth more (the Codex body of a Claude Code history is a little smaller than the request it came
+    /// from), so a 3.5 MB history takes one array instead of a chain of doublings that the pool would keep.</summary>
+    internal static int InitialCapacity(int clientBodyBytes) =>
         clientBodyBytes > 0 ? (int)Math.Clamp(clientBodyBytes + (long)clientBodyBytes / 8, InitialBytes, MaxInitialBytes) : InitialBytes;
 
     public CodexTurn Turn { get; }

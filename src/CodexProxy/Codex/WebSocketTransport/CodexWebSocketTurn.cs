@@ -160,7 +160,7 @@ internal sealed class CodexWebSocketTurn(
             Input = _plan.Incremental ? request.Input.Skip(_plan.NewItemsFrom).ToArray() : request.Input,
             ClientMetadata = metadata,
         };
-        var buffer = new PooledBufferWriter(BodyBufferPool.Instance, _plan.Incremental ? 16 * 1024 : Math.Max(request.ClientBodyBytes, 16 * 1024));
+        var buffer = new PooledBufferWriter(BodyBufferPool.Instance, OutgoingBody.InitialCapacity(_plan.Incremental ? 0 : request.ClientBodyBytes));
         try
         {
             using var writer = new Utf8JsonWriter(buffer, CodexJsonContext.WriterOptionsOf(CodexJsonContext.Wire));

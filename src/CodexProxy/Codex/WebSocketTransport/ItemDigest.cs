@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -39,9 +38,14 @@ internal readonly record struct ItemDigest(int Length, UInt128 Hash)
 
     private static ItemDigest[] Digest(IReadOnlyList<CodexInputItem> items, int from, int count, CodexJsonContext context)
     {
+        if (count == 0)
+        {
+            return [];
+        }
+
         var digests = new ItemDigest[count];
         // Pooled: the buffer grows to the largest item, often a tool result past the large-object threshold.
-        using var buffer = new PooledBufferWriter(ArrayPool<byte>.Shared, 16 * 1024);
+        using var buffer = new PooledBufferWriter(BodyBufferPool.Instance, 16 * 1024);
         using var writer = new Utf8JsonWriter(buffer, CodexJsonContext.WriterOptionsOf(context) with { SkipValidation = true });
         for (var i = 0; i < count; i++)
         {
