@@ -22,6 +22,7 @@ internal static class MessagesEndpoint
         TimeProvider time,
         ModelCatalog catalog,
         TokenCalibration calibration,
+        MessageHistoryParser parser,
         ILogger<CodexClient> logger)
     {
         var cancellationToken = http.RequestAborted;
@@ -32,7 +33,7 @@ internal static class MessagesEndpoint
         CatalogSnapshot? catalogue = null;
         try
         {
-            var (read, readCatalogue, stream) = await ReadAndMapAsync(http, options, catalog, logger, cancellationToken);
+            var (read, readCatalogue, stream) = await ReadAndMapAsync(http, parser, options, catalog, logger, cancellationToken);
             (mapped, catalogue) = (read, readCatalogue);
             var context = new StreamTranslationContext(NewMessageId(), mapped.RequestedModel, mapped.ToolNames) { OmitThinkingText = mapped.OmitThinkingText };
             var codexEvents = CodexForwarding.Open(http, upstream, logger, mapped.Body, mapped.RequestedModel, stream, cancellationToken);
@@ -72,9 +73,10 @@ internal static class MessagesEndpoint
     /// handler that lives across an await is kept in its state machine until the stream ends, and with many streams
     /// open those graphs are promoted and collected in gen2 (bench/README.md, third pass).</summary>
     private static async Task<(MappedRequest Mapped, CatalogSnapshot Catalogue, bool Stream)> ReadAndMapAsync(
-        HttpContext http, ProxyOptions options, ModelCatalog catalog, ILogger logger, CancellationToken cancellationToken)
+        HttpContext http, MessageHistoryParser parser, ProxyOptions options, ModelCatalog catalog, ILogger logger,
+        CancellationToken cancellationToken)
     {
-        var request = await RequestBodyReader.ReadAsync<MessagesRequest>(http.Request, AnthropicJsonContext.Default.MessagesRequest, cancellationToken);
+        var request = await RequestBodyReader.ReadAsync(http.Request, parser.Parse, cancellationToken);
         var sessionId = http.Request.Headers["X-Claude-Code-Session-Id"] is { Count: > 0 } header ? header.ToString() : null;
         var catalogue = await catalog.ForRequestAsync(cancellationToken);
         var mapped = ClientRequestMapping.Map(request, new RequestContext(sessionId, options.Models, catalogue), logger);

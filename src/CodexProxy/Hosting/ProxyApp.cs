@@ -51,6 +51,7 @@ internal static class ProxyApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ActivityGauges>();
+        builder.Services.AddSingleton<MessageHistoryParser>();
         builder.Services.AddSingleton(services => AuthComponents.FromEnvironment(
             options, Environment.GetEnvironmentVariables(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<ICodexCredentials>(services => services.GetRequiredService<AuthComponents>().CreateCredentials());

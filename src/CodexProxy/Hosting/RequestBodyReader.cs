@@ -11,14 +11,19 @@ namespace CodexProxy.Hosting;
 /// before anything was read (<see cref="EdgeGuardMiddleware"/>).</summary>
 internal static class RequestBodyReader
 {
-    public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, CancellationToken cancellationToken)
+    public static Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, CancellationToken cancellationToken)
+        where T : class =>
+        ReadAsync(request, body => JsonSerializer.Deserialize(body, contract), cancellationToken);
+
+    /// <summary>As above, with the parse given as a function of the body's bytes (which it must not keep).</summary>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, Func<ReadOnlySpan<byte>, T?> parse, CancellationToken cancellationToken)
         where T : class
     {
         var body = RequestBodyLimit.Open(request);
         try
         {
             using var buffered = await PooledBody.ReadAsync(body, request.ContentLength, cancellationToken);
-            return buffered.Deserialize(contract)
+            return parse(buffered.Span)
                 ?? throw new InvalidRequestException("The request body must be a JSON object, not null.");
         }
         catch (RequestTooLargeException e)

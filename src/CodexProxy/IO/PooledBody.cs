@@ -58,9 +58,6 @@ internal sealed class PooledBody : IDisposable
         }
     }
 
-    /// <summary>The body as one JSON value of <typeparamref name="T"/> (anything after it but whitespace is an error).</summary>
-    public T? Deserialize<T>(JsonTypeInfo<T> contract) => JsonSerializer.Deserialize(Span, contract);
-
     public void Dispose()
     {
         var buffer = _buffer;

@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CodexProxy.Anthropic;
+using CodexProxy.Hosting;
+using CodexProxy.IO;
+using Xunit;
+
+namespace CodexProxy.Tests.Hosting;
+
+/// <summary>Reusing the parsed messages of a body that a later one repeats: every result must be what a full parse of
+/// the later body gives (compared as the serialised request), and every failure the full parse's failure.</summary>
+public sealed class MessageHistoryParserTests
+{
+    [Fact]
+    public void GrowingConversation_ReusesTheRepeatedMessages_AndEqualsAFullParse()
+    {
+        var conversation = new ClaudeCodeBody(turns: 6);
+        var parser = new MessageHistoryParser();
+        var first = parser.Parse(conversation.Utf8())!;
+
+        conversation.AddTurn();
+        var second = conversation.Utf8();
+        var parsed = parser.Parse(second)!;
+
+        AssertSameAsFullParse(second, parsed);
+        // The last message of the first body lost its cache_control marker, as Claude Code moves it to the new end.
+        var repeated = first.Messages!.Count - 1;
+        Assert.All(Enumerable.Range(0, repeated), i => Assert.Same(first.Messages[i], parsed.Messages![i]));
+        Assert.All(Enumerable.Range(repeated, parsed.Messages!.Count - repeated),
+            i => Assert.DoesNotContain(first.Messages, message => ReferenceEquals(message, parsed.Messages[i])));
+    }
+
+    [Fact]
+    public void ManyTurns_EachParseEqualsAFullParse()
+    {
+        var conversation = new ClaudeCodeBody(turns: 2);
+        var parser = new MessageHistoryParser();
+        for (var turn = 0; turn < 12; turn++)
+        {
+            var body = conversation.Utf8();
+            AssertSameAsFullParse(body, parser.Parse(body)!);
+            conversation.AddTurn();
+        }
+    }
+
+    [Fact]
+    public void EditedEarlierMessage_IsParsedAgain_WithEverythingAfterIt()
+    {
+        var conversation = new ClaudeCodeBody(turns: 6);
+        var parser = new MessageHistoryParser();
+        var first = parser.Parse(conversation.Utf8())!;
+
+        conversation.Messages[3]!["content"]![0]!["content"] = "[Old tool result content cleared]";
+        var edited = conversation.Utf8();
+        var parsed = parser.Parse(edited)!;
+
+        AssertSameAsFullParse(edited, parsed);
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Same(first.Messages![i], parsed.Messages![i]));
+        Assert.All(Enumerable.Range(3, parsed.Messages!.Count - 3), i => Assert.NotSame(first.Messages![i], parsed.Messages[i]));
+    }
+
+    [Fact]
+    public void SameBodyTwice_ReusesEveryMessage()
+    {
+        var body = new ClaudeCodeBody(turns: 4).Utf8();
+        var parser = new MessageHistoryParser();
+        var first = parser.Parse(body)!;
+        var again = parser.Parse(body)!;
+
+        AssertSameAsFullParse(body, again);
+        Assert.Equal(first.Messages!, again.Messages!, ReferenceEqualityComparer.Instance);
+    }
+
+    [Fact]
+    public void DifferentModel_ParsesEveryMessageAgain()
+    {
+        var conversation = new ClaudeCodeBody(turns: 4);
+        var parser = new MessageHistoryParser();
+        var first = parser.Parse(conversation.Utf8())!;
+
+        conversation.Model = "claude-haiku-4-5";
+        var other = conversation.Utf8();
+        var parsed = parser.Parse(other)!;
+
+        AssertSameAsFullParse(other, parsed);
+        Assert.All(parsed.Messages!, message => Assert.DoesNotContain(first.Messages!, known => ReferenceEquals(known, message)));
+    }
+
+    [Fact]
+    public void SmallBodies_AreParsedInFull()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"model":"m","messages":[{"role":"user","content":"hi"}]}""");
+        var parser = new MessageHistoryParser();
+
+        Assert.NotSame(parser.Parse(body)!.Messages![0], parser.Parse(body)!.Messages![0]);
+    }
+
+    [Fact]
+    public void TrailingCommaAfterTheRepeatedMessages_FailsAsAFullParseDoes()
+    {
+        var conversation = new ClaudeCodeBody(turns: 4);
+        var parser = new MessageHistoryParser();
+        var body = conversation.Utf8();
+        parser.Parse(body);
+
+        var text = Encoding.UTF8.GetString(body);
+        var end = text.IndexOf("],\"system\"", StringComparison.Ordinal);
+        var broken = Encoding.UTF8.GetBytes(text[..end] + ",]" + text[(end + 1)..]);
+
+        AssertSameOutcomeAsFullParse(parser, broken);
+    }
+
+    [Fact]
+    public void InvalidNewMessage_FailsWithTheFullBodysJsonPath()
+    {
+        var conversation = new ClaudeCodeBody(turns: 4);
+        var parser = new MessageHistoryParser();
+        parser.Parse(conversation.Utf8());
+
+        conversation.AddTurn();
+        conversation.Messages[^2]!["content"] = 42;
+        var body = conversation.Utf8();
+        var failure = Assert.ThrowsAny<JsonException>(() => parser.Parse(body));
+
+        Assert.Equal($"$.messages[{conversation.Messages.Count - 2}].content", failure.Path);
+        AssertSameOutcomeAsFullParse(new MessageHistoryParser(), body);
+    }
+
+    [Fact]
+    public void RandomEditsOfARememberedBody_GiveWhatAFullParseGives()
+    {
+        var conversation = new ClaudeCodeBody(turns: 5);
+        var known = conversation.Utf8();
+        conversation.AddTurn();
+        var next = conversation.Utf8();
+        var random = new Random(20261206);
+        for (var i = 0; i < 300; i++)
+        {
+            var parser = new MessageHistoryParser();
+            parser.Parse(known);
+            AssertSameOutcomeAsFullParse(parser, Mutate(next, random));
+        }
+    }
+
+    /// <summary>One byte changed, inserted or removed, mostly inside the messages array.</summary>
+    private static byte[] Mutate(byte[] body, Random random)
+    {
+        var text = body.ToList();
+        var start = Encoding.UTF8.GetString(body).IndexOf("\"messages\"", StringComparison.Ordinal);
+        var at = random.Next(100) < 90 ? random.Next(start, body.Length) : random.Next(body.Length);
+        const string Bytes = "{}[],:\" \\0a1\n";
+        var replacement = (byte)Bytes[random.Next(Bytes.Length)];
+        switch (random.Next(3))
+        {
+            case 0: text[at] = replacement; break;
+            case 1: text.Insert(at, replacement); break;
+            default: text.RemoveAt(at); break;
+        }
+
+        return [.. text];
+    }
+
+    private static void AssertSameAsFullParse(byte[] body, MessagesRequest parsed)
+    {
+        var full = JsonSerializer.Deserialize(body, AnthropicJsonContext.Default.MessagesRequest)!;
+        Assert.Equal(Serialize(full), Serialize(parsed));
+    }
+
+    private static void AssertSameOutcomeAsFullParse(MessageHistoryParser parser, byte[] body) =>
+        Assert.Equal(Outcome(() => JsonSerializer.Deserialize(body, AnthropicJsonContext.Default.MessagesRequest)), Outcome(() => parser.Parse(body)));
+
+    private static string Outcome(Func<MessagesRequest?> parse)
+    {
+        try
+        {
+            return parse() is { } request ? Serialize(request) : "null";
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return $"{e.GetType().Name}: {e.Message}";
+        }
+    }
+
+    /// <summary>Every value of the parsed request, walked by reflection: the request types are read, never
+    /// written, by the proxy, so they do not round-trip through their own contract.</summary>
+    private static string Serialize(MessagesRequest request)
+    {
+        var text = new StringBuilder();
+        Dump(request, text);
+        return text.ToString();
+    }
+
+    private static void Dump(object? value, StringBuilder text)
+    {
+        switch (value)
+        {
+            case null:
+                text.Append("null");
+                break;
+            case string or bool or int or long or double or Enum:
+                text.Append(CultureInfo.InvariantCulture, $"{value.GetType().Name}:{value}");
+                break;
+            case JsonElement element:
+                text.Append(element.ValueKind == JsonValueKind.Undefined ? "(absent)" : element.GetRawText());
+                break;
+            case RawJsonString raw:
+                text.Append(CultureInfo.InvariantCulture, $"raw:{raw.Decode()}");
+                break;
+            case System.Collections.IDictionary dictionary:
+                text.Append('{');
+                foreach (System.Collections.DictionaryEntry entry in dictionary)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{entry.Key}=");
+                    Dump(entry.Value, text);
+                    text.Append(';');
+                }
+
+                text.Append('}');
+                break;
+            case System.Collections.IEnumerable items:
+                text.Append('[');
+                foreach (var item in items)
+                {
+                    Dump(item, text);
+                    text.Append(',');
+                }
+
+                text.Append(']');
+                break;
+            default:
+                text.Append(value.GetType().Name).Append('(');
+                foreach (var property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0))
+                {
+                    text.Append(property.Name).Append('=');
+                    Dump(property.GetValue(value), text);
+                    text.Append(' ');
+                }
+
+                text.Append(')');
+                break;
+        }
+    }
+
+    /// <summary>A Claude Code body in its key order (model, messages, system, tools, …) that grows by a tool round
+    /// trip per turn, with tool results of a few KB, system reminders, thinking and an image, and the cache_control
+    /// marker on the last message.</summary>
+    private sealed class ClaudeCodeBody
+    {
+        public ClaudeCodeBody(int turns)
+        {
+            Messages.Add(new JsonObject
+            {
+                ["role"] = "user",
+                ["content"] = new JsonArray(
+                    Text("<system-reminder>\nToday's date is 2026-12-06.\n</system-reminder>"),
+                    Text("Count the lines of every file. Ünïcödé \"quoted\" \\ and \u2028.")),
+            });
+            Messages.Add(new JsonObject { ["role"] = "system", ["content"] = new string('a', 6000) });
+            for (var i = 0; i < turns; i++)
+            {
+                AddTurn();
+            }
+        }
+
+        public string Model { get; set; } = "claude-opus-4-5";
+
+        public JsonArray Messages { get; } = [];
+
+        public void AddTurn()
+        {
+            var turn = Messages.Count;
+            Messages.Add(new JsonObject
+            {
+                ["role"] = "assistant",
+                ["content"] = new JsonArray(
+                    new JsonObject { ["type"] = "thinking", ["thinking"] = $"Plan {turn}", ["signature"] = $"sig{turn}" },
+                    Text($"Reading file {turn}."),
+                    new JsonObject { ["type"] = "tool_use", ["id"] = $"toolu_{turn}", ["name"] = "Read", ["input"] = new JsonObject { ["file_path"] = $"/src/f{turn}.cs" } }),
+            });
+            JsonNode result = turn % 4 == 0
+                ? new JsonArray(new JsonObject { ["type"] = "image", ["source"] = new JsonObject { ["type"] = "base64", ["media_type"] = "image/png", ["data"] = Convert.ToBase64String(new byte[3000]) } })
+                : string.Concat(Enumerable.Range(0, 120).Select(line => $"{line,6}\tvar x{line} = \"line {line} of file {turn}\";\n"));
+            Messages.Add(new JsonObject
+            {
+                ["role"] = "user",
+                ["content"] = new JsonArray(
+                    new JsonObject { ["type"] = "tool_result", ["tool_use_id"] = $"toolu_{turn}", ["content"] = result },
+                    Text("<system-reminder>The file was read.</system-reminder>")),
+            });
+        }
+
+        public byte[] Utf8()
+        {
+            var messages = (JsonArray)Messages.DeepClone();
+            var last = messages[^1]!["content"]!.AsArray();
+            last[^1]!["cache_control"] = new JsonObject { ["type"] = "ephemeral" };
+            return Encoding.UTF8.GetBytes(new JsonObject
+            {
+                ["model"] = Model,
+                ["messages"] = messages,
+                ["system"] = new JsonArray(Text("You are Claude Code. " + new string('s', 30_000))),
+                ["tools"] = new JsonArray([.. Enumerable.Range(0, 14).Select(i => Tool(i))]),
+                ["metadata"] = new JsonObject { ["user_id"] = """{"device_id":"d","session_id":"s"}""" },
+                ["max_tokens"] = 32000,
+                ["thinking"] = new JsonObject { ["type"] = "adaptive" },
+                ["stream"] = true,
+            }.ToJsonString());
+        }
+
+        private static JsonObject Text(string text) => new() { ["type"] = "text", ["text"] = text };
+
+        private static JsonObject Tool(int i) => new()
+        {
+            ["name"] = $"Tool{i}",
+            ["description"] = new string('d', 1500),
+            ["input_schema"] = JsonNode.Parse("""{"type":"object","properties":{"argument":{"type":"string"}},"required":["argument"]}"""),
+        };
+    }
+}
