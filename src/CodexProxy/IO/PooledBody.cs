@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 
 namespace CodexProxy.IO;
 

@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text.Json;
 using CodexProxy.Codex.Wire;
 using CodexProxy.IO;
@@ -7,7 +6,7 @@ using CodexProxy.IO;
 namespace CodexProxy.Codex;
 
 /// <summary>
-/// A fingerprint of wire bytes: the length and a SHA-256 prefix of one input item (or of a request's settings). Two
+/// A fingerprint of wire bytes: the length and the XXH128 hash of one input item (or of a request's settings). Two
 /// kinds: <see cref="OfSentItems"/> digests the exact bytes sent, client's text as the client spelled it; it is what a
 /// client's re-sent history is compared by (it re-sends the same bytes), and it costs a copy and a hash.
 /// <see cref="OfValues"/> writes a client's text as the proxy writes that value itself
@@ -21,12 +20,9 @@ internal readonly record struct ItemDigest(int Length, UInt128 Hash)
     /// history that reaches it is never continued.</summary>
     public static readonly ItemDigest Unmatchable = new(-1, UInt128.Zero);
 
-    public static ItemDigest Of(ReadOnlySpan<byte> bytes)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(bytes, hash);
-        return new ItemDigest(bytes.Length, BinaryPrimitives.ReadUInt128LittleEndian(hash));
-    }
+    /// <summary>A non-cryptographic hash is enough: it tells a client's edits of its own history from a re-send, and
+    /// it is several times faster than SHA-256 over a multi-megabyte history.</summary>
+    public static ItemDigest Of(ReadOnlySpan<byte> bytes) => new(bytes.Length, XxHash128.HashToUInt128(bytes));
 
     /// <summary>The digest of each input item as its bytes appear inside the request body.</summary>
     public static ItemDigest[] OfSentItems(IReadOnlyList<CodexInputItem> items) => Digest(items, 0, items.Count, CodexJsonContext.Wire);
