@@ -12,9 +12,10 @@ namespace CodexProxy.Hosting;
 /// end of some of its messages, is parsed from there on only: the remembered messages are taken as they are (parsed
 /// messages are immutable records), and the rest of the body (new messages, system, tools, settings) is parsed after
 /// the same header. The result is the one a full parse gives; anything unusual (a trailing comma, a failure in the
-/// new part) is parsed in full, so errors name the same JSON paths.
+/// new part) is parsed in full, so errors name the same JSON paths. A record unused for <see cref="IdleExpiry"/> is
+/// dropped at the next parse, so an idle proxy does not keep yesterday's conversations.
 /// </summary>
-internal sealed class MessageHistoryParser
+internal sealed class MessageHistoryParser(TimeProvider time)
 {
     /// <summary>Smaller bodies are parsed in full: remembering them would cost more than it saves.</summary>
     public const int MinimumBodyBytes = 64 * 1024;
@@ -26,10 +27,13 @@ internal sealed class MessageHistoryParser
     /// <summary>A session and a few subagents; each record holds about its body's size of parsed text.</summary>
     private const int MaxRecords = 8;
 
-    private const long MaxRecordedBodyBytes = 64L * 1024 * 1024;
+    private const long MaxRecordedBodyBytes = 32L * 1024 * 1024;
+
+    /// <summary>Longer than a user thinks between two turns; shorter than a break.</summary>
+    public static readonly TimeSpan IdleExpiry = TimeSpan.FromMinutes(15);
 
     private readonly Lock _lock = new();
-    private readonly LinkedList<ParsedBody> _recent = new();
+    private readonly LinkedList<(ParsedBody Record, long LastUsed)> _recent = new();
     private long _recordedBodyBytes;
 
     public MessagesRequest? Parse(ReadOnlySpan<byte> body)
@@ -63,7 +67,8 @@ internal sealed class MessageHistoryParser
         ParsedBody[] candidates;
         lock (_lock)
         {
-            candidates = [.. _recent];
+            DropIdleRecords();
+            candidates = [.. _recent.Select(entry => entry.Record)];
         }
 
         (ParsedBody? Known, int Repeated) best = (null, 0);
@@ -154,19 +159,38 @@ internal sealed class MessageHistoryParser
     {
         lock (_lock)
         {
-            if (replacing is not null && _recent.Remove(replacing))
+            for (var node = _recent.First; node is not null && replacing is not null; node = node.Next)
             {
-                _recordedBodyBytes -= replacing.BodyLength;
+                if (ReferenceEquals(node.Value.Record, replacing))
+                {
+                    _recent.Remove(node);
+                    _recordedBodyBytes -= replacing.BodyLength;
+                    break;
+                }
             }
 
-            _recent.AddFirst(record);
+            _recent.AddFirst((record, time.GetTimestamp()));
             _recordedBodyBytes += record.BodyLength;
             while (_recent.Count > MaxRecords || (_recent.Count > 1 && _recordedBodyBytes > MaxRecordedBodyBytes))
             {
-                _recordedBodyBytes -= _recent.Last!.Value.BodyLength;
-                _recent.RemoveLast();
+                RemoveLast();
             }
         }
+    }
+
+    /// <summary>Records are kept most recently used first, so the idle ones are at the end.</summary>
+    private void DropIdleRecords()
+    {
+        while (_recent.Last is { } last && time.GetElapsedTime(last.Value.LastUsed) > IdleExpiry)
+        {
+            RemoveLast();
+        }
+    }
+
+    private void RemoveLast()
+    {
+        _recordedBodyBytes -= _recent.Last!.Value.Record.BodyLength;
+        _recent.RemoveLast();
     }
 
     /// <summary>What is remembered of a parsed body: its bytes up to the messages array, and for each message where it

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using CodexProxy.Anthropic;
 using CodexProxy.Hosting;
 using CodexProxy.IO;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CodexProxy.Tests.Hosting;
@@ -18,7 +19,7 @@ public sealed class MessageHistoryParserTests
     public void GrowingConversation_ReusesTheRepeatedMessages_AndEqualsAFullParse()
     {
         var conversation = new ClaudeCodeBody(turns: 6);
-        var parser = new MessageHistoryParser();
+        var parser = new MessageHistoryParser(TimeProvider.System);
         var first = parser.Parse(conversation.Utf8())!;
 
         conversation.AddTurn();
@@ -37,7 +38,7 @@ public sealed class MessageHistoryParserTests
     public void ManyTurns_EachParseEqualsAFullParse()
     {
         var conversation = new ClaudeCodeBody(turns: 2);
-        var parser = new MessageHistoryParser();
+        var parser = new MessageHistoryParser(TimeProvider.System);
         for (var turn = 0; turn < 12; turn++)
         {
             var body = conversation.Utf8();
@@ -50,7 +51,7 @@ public sealed class MessageHistoryParserTests
     public void EditedEarlierMessage_IsParsedAgain_WithEverythingAfterIt()
     {
         var conversation = new ClaudeCodeBody(turns: 6);
-        var parser = new MessageHistoryParser();
+        var parser = new MessageHistoryParser(TimeProvider.System);
         var first = parser.Parse(conversation.Utf8())!;
 
         conversation.Messages[3]!["content"]![0]!["content"] = "[Old tool result content cleared]";
@@ -66,7 +67,7 @@ public sealed class MessageHistoryParserTests
     public void SameBodyTwice_ReusesEveryMessage()
     {
         var body = new ClaudeCodeBody(turns: 4).Utf8();
-        var parser = new MessageHistoryParser();
+        var parser = new MessageHistoryParser(TimeProvider.System);
         var first = parser.Parse(body)!;
         var again = parser.Parse(body)!;
 
@@ -78,7 +79,7 @@ public sealed class MessageHistoryParserTests
     public void DifferentModel_ParsesEveryMessageAgain()
     {
         var conversation = new ClaudeCodeBody(turns: 4);
-        var parser = new MessageHistoryParser();
+        var parser = new MessageHistoryParser(TimeProvider.System);
         var first = parser.Parse(conversation.Utf8())!;
 
         conversation.Model = "claude-haiku-4-5";
@@ -90,10 +91,41 @@ public sealed class MessageHistoryParserTests
     }
 
     [Fact]
+    public void RecordIdleForLongerThanTheExpiry_IsForgotten()
+    {
+        var body = new ClaudeCodeBody(turns: 4).Utf8();
+        var time = new FakeTimeProvider();
+        var parser = new MessageHistoryParser(time);
+        var first = parser.Parse(body)!;
+
+        time.Advance(MessageHistoryParser.IdleExpiry - TimeSpan.FromSeconds(1));
+        Assert.Same(first.Messages![0], parser.Parse(body)!.Messages![0]);
+        time.Advance(MessageHistoryParser.IdleExpiry + TimeSpan.FromSeconds(1));
+        Assert.NotSame(first.Messages[0], parser.Parse(body)!.Messages![0]);
+    }
+
+    [Fact]
+    public void NinthConversation_PushesOutTheLeastRecentlyUsed()
+    {
+        var parser = new MessageHistoryParser(TimeProvider.System);
+        var conversations = Enumerable.Range(0, 9).Select(i => new ClaudeCodeBody(turns: 4) { Model = $"model-{i}" }.Utf8()).ToList();
+        var first = parser.Parse(conversations[0])!;
+        var second = parser.Parse(conversations[1])!;
+        parser.Parse(conversations[0]);
+        foreach (var body in conversations.Skip(2))
+        {
+            parser.Parse(body);
+        }
+
+        Assert.Same(first.Messages![0], parser.Parse(conversations[0])!.Messages![0]);
+        Assert.NotSame(second.Messages![0], parser.Parse(conversations[1])!.Messages![0]);
+    }
+
+    [Fact]
     public void SmallBodies_AreParsedInFull()
     {
         var body = Encoding.UTF8.GetBytes("""{"model":"m","messages":[{"role":"user","content":"hi"}]}""");
-        var parser = new MessageHistoryParser();
+        var parser = new MessageHistoryParser(TimeProvider.System);
 
         Assert.NotSame(parser.Parse(body)!.Messages![0], parser.Parse(body)!.Messages![0]);
     }
@@ -102,7 +134,7 @@ public sealed class MessageHistoryParserTests
     public void TrailingCommaAfterTheRepeatedMessages_FailsAsAFullParseDoes()
     {
         var conversation = new ClaudeCodeBody(turns: 4);
-        var parser = new MessageHistoryParser();
+        var parser = new MessageHistoryParser(TimeProvider.System);
         var body = conversation.Utf8();
         parser.Parse(body);
 
@@ -117,7 +149,7 @@ public sealed class MessageHistoryParserTests
     public void InvalidNewMessage_FailsWithTheFullBodysJsonPath()
     {
         var conversation = new ClaudeCodeBody(turns: 4);
-        var parser = new MessageHistoryParser();
+        var parser = new MessageHistoryParser(TimeProvider.System);
         parser.Parse(conversation.Utf8());
 
         conversation.AddTurn();
@@ -126,7 +158,7 @@ public sealed class MessageHistoryParserTests
         var failure = Assert.ThrowsAny<JsonException>(() => parser.Parse(body));
 
         Assert.Equal($"$.messages[{conversation.Messages.Count - 2}].content", failure.Path);
-        AssertSameOutcomeAsFullParse(new MessageHistoryParser(), body);
+        AssertSameOutcomeAsFullParse(new MessageHistoryParser(TimeProvider.System), body);
     }
 
     [Fact]
@@ -139,7 +171,7 @@ public sealed class MessageHistoryParserTests
         var random = new Random(20261206);
         for (var i = 0; i < 300; i++)
         {
-            var parser = new MessageHistoryParser();
+            var parser = new MessageHistoryParser(TimeProvider.System);
             parser.Parse(known);
             AssertSameOutcomeAsFullParse(parser, Mutate(next, random));
         }
