@@ -15,7 +15,10 @@ internal sealed class ErrorMapper(TimeProvider time)
 
     public ApiError Map(Exception exception)
     {
-        var error = _classifier.Classify(exception) is { } failure ? FromUpstream(failure) : FromProxy(exception);
+        // A request the client broke off is an IOException too, but never the backend's failure.
+        var error = exception is not BadHttpRequestException && _classifier.Classify(exception) is { } failure
+            ? FromUpstream(failure)
+            : FromProxy(exception);
         return error with { Message = LogRedactor.Redact(error.Message) };
     }
 

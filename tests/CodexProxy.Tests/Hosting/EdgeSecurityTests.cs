@@ -105,6 +105,39 @@ public sealed class EdgeSecurityTests
     }
 
     [Fact]
+    public async Task ClientStoppingMidBody_IsRecordedAsGone_NotAsAFailure()
+    {
+        await using var proxy = await ProxyHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var address = proxy.Client.BaseAddress!;
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(address.Host, address.Port, ct);
+        var stream = client.GetStream();
+        var head = $"POST /v1/messages HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head + """{"model":"claude-sonnet-4-5","messages":["""), ct);
+        client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+
+        // Kestrel drops a connection whose client stopped sending mid-body, so the answer is in the log only.
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var answer = await reader.ReadToEndAsync(ct);
+        var log = await proxy.ReadLogFileAsync();
+        for (var wait = 0; wait < 50 && !log.Contains("POST /v1/messages", StringComparison.Ordinal); wait++)
+        {
+            await Task.Delay(100, ct);
+            log = await proxy.ReadLogFileAsync();
+        }
+
+        Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 400", StringComparison.Ordinal), answer);
+        // The client's doing, not the proxy's: recorded as gone (499), no failure logged, no 500.
+        Assert.Contains("POST /v1/messages model=- sent=- status=499", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Request failed", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("status=500", log, StringComparison.Ordinal);
+        Assert.Equal(0, proxy.Upstream.Attempts);
+        var small = await ProxyRequests.SendAsync(proxy.Client, ProxyRequests.Body(false));
+        Assert.Equal(200, small.Status);
+    }
+
+    [Fact]
     public async Task EndlessChunkedUpload_IsCutOffInBoundedTime_AndTheServerKeepsServing()
     {
         await using var proxy = await ProxyHarness.StartAsync(o => o with { MaxRequestBodyBytes = 4096 });

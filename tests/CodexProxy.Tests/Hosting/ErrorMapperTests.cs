@@ -17,6 +17,16 @@ public sealed class ErrorMapperTests
     private readonly ErrorMapper _mapper = new(new FakeTimeProvider(Now));
 
     [Fact]
+    public void ClientBodyEndingEarly_IsTheClientsBadRequest_NotABrokenUpstream()
+    {
+        // Kestrel's exception for a body shorter than its Content-Length is an IOException, as a broken upstream is.
+        var error = _mapper.Map(new Microsoft.AspNetCore.Http.BadHttpRequestException("Unexpected end of request content.", 400));
+
+        Assert.Equal((400, "invalid_request_error"), (error.Status, error.Type));
+        Assert.Contains("Unexpected end of request content", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UsageLimit_CarriesRetryAfterSecondsAndStopsRetries()
     {
         var error = _mapper.Map(new UpstreamHttpException(429, """{"error":{"type":"usage_limit_reached","resets_in_seconds":90}}""", null));
