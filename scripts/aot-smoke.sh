@@ -60,17 +60,26 @@ check "streamed request: message_start" grep -q '^event: message_start' "$work/s
 check "streamed request: 5 text deltas" test "$(grep -c '"type":"text_delta"' "$work/stream.sse")" = 5
 check "streamed request: message_stop" grep -q '^event: message_stop' "$work/stream.sse"
 
-# The usage history (SQLite, native library beside the binary) recorded the request.
+# A Claude Code session goes over the default transport, the backend's WebSocket (ClientWebSocket in the AOT binary).
+curl -sS -N --max-time 20 "http://127.0.0.1:$port/v1/messages" \
+  -H 'content-type: application/json' -H 'x-api-key: dummy' -H 'anthropic-version: 2023-06-01' \
+  -H 'x-claude-code-session-id: 5d0c2f7e-0000-4000-8000-00000000a07e' \
+  -d '{"model":"claude-sonnet-4-5","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]}' \
+  >"$work/socket.sse" 2>"$work/socket.err" || true
+check "WebSocket turn: 5 text deltas" test "$(grep -c '"type":"text_delta"' "$work/socket.sse")" = 5
+check "WebSocket turn: went over the socket" grep -q 'websocket_turns=1' <(curl -fsS "${fake_url%/}/stats")
+
+# The usage history (SQLite, native library beside the binary) recorded both requests.
 history_rows() {
   "$binary" usage --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"]["requests"])' 2>/dev/null || echo 0
 }
-for _ in $(seq 100); do [ "$(CHATGPT_CODEX_PROXY_HOME="$home" history_rows)" = 1 ] && break; sleep 0.05; done
-check "usage history: the request is recorded" test "$(CHATGPT_CODEX_PROXY_HOME="$home" history_rows)" = 1
+for _ in $(seq 100); do [ "$(CHATGPT_CODEX_PROXY_HOME="$home" history_rows)" = 2 ] && break; sleep 0.05; done
+check "usage history: both requests are recorded" test "$(CHATGPT_CODEX_PROXY_HOME="$home" history_rows)" = 2
 statusline="$(printf '{"session_id":"smoke","model":{"id":"claude-sonnet-5-5"}}' | CHATGPT_CODEX_PROXY_HOME="$home" "$binary" statusline)"
 echo "statusline: $statusline"
 check "statusline prints one line" test -n "$statusline"
 if [ "$failed" != 0 ]; then
-  echo "--- stream" >&2; cat "$work/stream.sse" "$work/stream.err" >&2
+  echo "--- stream" >&2; cat "$work/stream.sse" "$work/stream.err" "$work/socket.sse" "$work/socket.err" >&2
   echo "--- proxy output" >&2; cat "$work/proxy.out" >&2
 fi
 

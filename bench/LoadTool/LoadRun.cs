@@ -18,18 +18,22 @@ internal sealed class LoadRun(HttpClient http, Uri url, byte[] body, int concurr
     {
         using var stop = new CancellationTokenSource(duration);
         var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => WorkerAsync(stop.Token))));
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(() => WorkerAsync(SessionOf(worker), stop.Token))));
         var elapsed = Stopwatch.GetElapsedTime(started);
         return new LoadResult(_latenciesMs, _firstEventMs, _gapsMs, _errors, _firstError, elapsed);
     }
 
-    private async Task WorkerAsync(CancellationToken stop)
+    /// <summary>Each worker is one Claude Code conversation (a session, or a subagent's thread): the proxy keeps one
+    /// upstream WebSocket per conversation, so concurrent streams of one session would all fall back to HTTPS.</summary>
+    private static string SessionOf(int worker) => $"6f1c2a9e-0000-4000-8000-{worker:D12}";
+
+    private async Task WorkerAsync(string session, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested && Interlocked.Increment(ref _issued) <= requests)
         {
             try
             {
-                await OneRequestAsync(stop);
+                await OneRequestAsync(session, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -43,12 +47,13 @@ internal sealed class LoadRun(HttpClient http, Uri url, byte[] body, int concurr
         }
     }
 
-    private async Task OneRequestAsync(CancellationToken stop)
+    private async Task OneRequestAsync(string session, CancellationToken stop)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add("x-api-key", "dummy");
         request.Headers.Add("anthropic-version", "2023-06-01");
+        request.Headers.Add("X-Claude-Code-Session-Id", session);
         var started = Stopwatch.GetTimestamp();
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop);
         if (!response.IsSuccessStatusCode)
