@@ -33,6 +33,10 @@ internal static class RequestStageTimings
             var mapped = RequestMapper.ToCodexRequest(parsed, Context);
             await MeasureAsync(body.Length, "parse (DeserializeAsync, 16 KB reads)", async () => await ParseAsync(body));
             await MeasureAsync(body.Length, "parse (PooledBody, 16 KB reads)", async () => await ParsePooledAsync(body));
+            var history = new CodexProxy.Hosting.MessageHistoryParser(TimeProvider.System);
+            history.Parse(body);
+            await MeasureAsync(body.Length, "parse a body that repeats a remembered one (MessageHistoryParser)", () =>
+                Task.FromResult<object>(history.Parse(body)!));
             await MeasureAsync(body.Length, "map", () => Task.FromResult<object>(RequestMapper.ToCodexRequest(parsed, Context)));
             await MeasureAsync(body.Length, "serialise (SerializeToUtf8Bytes)", () =>
                 Task.FromResult<object>(JsonSerializer.SerializeToUtf8Bytes(mapped.Body, CodexJsonContext.Wire.CodexRequest)));
@@ -58,7 +62,7 @@ internal static class RequestStageTimings
                 Task.FromResult<object>(CodexProxy.Codex.ItemDigest.OfValues(mapped.Body.Input, 0, mapped.Body.Input.Count)));
             await MeasureAsync(body.Length, "digest the settings (WebSocket turn)", () =>
                 Task.FromResult<object>(CodexProxy.Codex.ItemDigest.OfSettings(mapped.Body)));
-            await MeasureAsync(body.Length, "SHA-256 of the serialised body", () =>
+            await MeasureAsync(body.Length, "XXH128 of the serialised body", () =>
                 Task.FromResult<object>(CodexProxy.Codex.ItemDigest.Of(serialized)));
             await MeasureAsync(body.Length, "token count of a re-sent history (TokenCalibration.Record after the first turn)", () =>
                 Task.FromResult<object>(CodexProxy.Translation.Tokens.TokenCounter.Count(mapped.Body)));
@@ -89,7 +93,7 @@ internal static class RequestStageTimings
     {
         await using var stream = new ChunkedStream(body, 16 * 1024);
         using var pooled = await CodexProxy.IO.PooledBody.ReadAsync(stream, body.Length, CancellationToken.None);
-        return pooled.Deserialize(AnthropicJsonContext.Default.MessagesRequest) ?? throw new InvalidOperationException();
+        return JsonSerializer.Deserialize(pooled.Span, AnthropicJsonContext.Default.MessagesRequest) ?? throw new InvalidOperationException();
     }
 
     private static async Task MeasureAsync(int bodyBytes, string stage, Func<Task<object>> run)
