@@ -74,7 +74,7 @@ internal static class TokenCounter
     public static int Count(CodexRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var total = CountText(request.Instructions, cancellationToken) + ItemOverhead;
+        var total = KeptTextCounts.Count(request.Instructions, text => CountText(text, cancellationToken)) + ItemOverhead;
         foreach (var item in request.Input)
         {
             total += ItemOverhead + CountItem(item, cancellationToken);
@@ -91,13 +91,13 @@ internal static class TokenCounter
     private static int CountItem(CodexInputItem item, CancellationToken cancellationToken) => item switch
     {
         CodexMessageItem message => CountParts(message.Content, cancellationToken),
-        CodexFunctionCallItem call => CountText(call.Name, cancellationToken) + CountText(call.Arguments, cancellationToken),
+        CodexFunctionCallItem call => CountText(call.Name, cancellationToken) + CountKept(call.Arguments, cancellationToken),
         CodexFunctionCallOutputItem output => output.Output.Parts is { } parts
             ? CountParts(parts, cancellationToken)
             : KeptTextCounts.Count(output.Output.Text, text => CountText(text, cancellationToken)),
         CodexAdditionalToolsItem declared => declared.Tools.Sum(tool => ToolOverhead + CountTool(tool, cancellationToken)),
         CodexReasoningItem reasoning =>
-            reasoning.Summary.Sum(s => CountText(s.Text, cancellationToken)) + (reasoning.EncryptedContent.Length / EncryptedCharsPerToken),
+            reasoning.Summary.Sum(s => CountKept(s.Text, cancellationToken)) + (reasoning.EncryptedContent.Length / EncryptedCharsPerToken),
         _ => 0,
     };
 
@@ -121,12 +121,16 @@ internal static class TokenCounter
 
     private static int CountTool(CodexTool tool, CancellationToken cancellationToken) => tool switch
     {
-        CodexFunctionTool function => CountText(function.Name, cancellationToken) + CountText(function.Description, cancellationToken)
-            + (function.Parameters.ValueKind == JsonValueKind.Undefined ? 0 : CountText(function.Parameters.GetRawText(), cancellationToken)),
-        CodexNamespaceTool group => CountText(group.Name, cancellationToken) + CountText(group.Description, cancellationToken)
+        CodexFunctionTool function => CountText(function.Name, cancellationToken) + CountKept(function.Description, cancellationToken)
+            + (function.Parameters.ValueKind == JsonValueKind.Undefined ? 0 : CountKept(function.Parameters.GetRawText(), cancellationToken)),
+        CodexNamespaceTool group => CountText(group.Name, cancellationToken) + CountKept(group.Description, cancellationToken)
             + group.Tools.Sum(tool => CountTool(tool, cancellationToken)),
         _ => 0,
     };
+
+    /// <summary>A text that comes back every turn (a tool's description or schema), counted once.</summary>
+    private static int CountKept(string? text, CancellationToken cancellationToken) =>
+        KeptTextCounts.Count(text, kept => CountText(kept, cancellationToken));
 
     private static int CountFile(CodexInputFile file, CancellationToken cancellationToken)
     {

@@ -31,7 +31,32 @@ public sealed class KeptTextCountsTests
     }
 
     [Fact]
-    public void ShortOrOwnTexts_AreCountedEachTime()
+    public void RepeatedMappedString_IsCountedOnce_AndAShortOneEachTime()
+    {
+        var instructions = UniqueText(4_000);
+        var calls = 0;
+        int Count(string text)
+        {
+            calls++;
+            return TokenCounter.CountText(text, TestContext.Current.CancellationToken);
+        }
+
+        var first = KeptTextCounts.Count(instructions, Count);
+        var again = KeptTextCounts.Count(new string(instructions.AsSpan()), Count);
+        KeptTextCounts.Count(instructions + " more", Count);
+        KeptTextCounts.Count((string?)null, Count);
+
+        Assert.Equal(TokenCounter.CountText(instructions, TestContext.Current.CancellationToken), first);
+        Assert.Equal(first, again);
+        Assert.Equal(2, calls);
+        var shortCalls = 0;
+        KeptTextCounts.Count(new string('x', 100), _ => ++shortCalls);
+        KeptTextCounts.Count(new string('x', 100), _ => ++shortCalls);
+        Assert.Equal(2, shortCalls);
+    }
+
+    [Fact]
+    public void ShortTexts_AreCountedEachTime_AndTheProxysOwnLongTextsOnce()
     {
         var calls = 0;
         int Count(string text)
@@ -47,7 +72,7 @@ public sealed class KeptTextCountsTests
         KeptTextCounts.Count(own, Count);
         KeptTextCounts.Count(own, Count);
 
-        Assert.Equal(4, calls);
+        Assert.Equal(3, calls);
     }
 
     [Fact]
