@@ -35,6 +35,10 @@ internal sealed class MessageHistoryParser(TimeProvider time)
     private readonly Lock _lock = new();
     private readonly LinkedList<(ParsedBody Record, long LastUsed)> _recent = new();
     private long _recordedBodyBytes;
+    private long _repeatedMessages;
+
+    /// <summary>How many messages were taken from remembered bodies instead of being parsed again, in all.</summary>
+    public long RepeatedMessages => Interlocked.Read(ref _repeatedMessages);
 
     public MessagesRequest? Parse(ReadOnlySpan<byte> body)
     {
@@ -46,6 +50,7 @@ internal sealed class MessageHistoryParser(TimeProvider time)
         if (FindLongestRepeat(body) is ({ } known, var repeated) && TryParseAfter(body, known, repeated) is var (request, record))
         {
             Remember(record, replacing: known);
+            Interlocked.Add(ref _repeatedMessages, repeated);
             return request;
         }
 
