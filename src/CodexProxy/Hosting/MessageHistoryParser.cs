@@ -79,7 +79,7 @@ internal sealed class MessageHistoryParser(TimeProvider time)
         (ParsedBody? Known, int Repeated) best = (null, 0);
         foreach (var candidate in candidates)
         {
-            var repeated = candidate.RepeatedMessages(body);
+            var repeated = candidate.CountRepeated(body);
             if (repeated > best.Repeated)
             {
                 best = (candidate, repeated);
@@ -225,7 +225,7 @@ internal sealed class MessageHistoryParser(TimeProvider time)
 
         /// <summary>How many of this record's messages <paramref name="body"/> repeats, byte for byte, at the same
         /// offsets after the same header.</summary>
-        public int RepeatedMessages(ReadOnlySpan<byte> body)
+        public int CountRepeated(ReadOnlySpan<byte> body)
         {
             if (!body.StartsWith(Header))
             {
