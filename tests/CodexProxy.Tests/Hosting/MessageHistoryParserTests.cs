@@ -1,11 +1,8 @@
-using System.Globalization;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CodexProxy.Anthropic;
 using CodexProxy.Hosting;
-using CodexProxy.IO;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
@@ -45,6 +42,22 @@ public sealed class MessageHistoryParserTests
             AssertSameAsFullParse(body, parser.Parse(body)!);
             conversation.AddTurn();
         }
+    }
+
+    [Fact]
+    public void IndentedBodies_AreReusedToo_AndEqualAFullParse()
+    {
+        var conversation = new ClaudeCodeBody(turns: 4) { Indented = true };
+        var parser = new MessageHistoryParser(TimeProvider.System);
+        var first = parser.Parse(conversation.Utf8())!;
+
+        conversation.AddTurn();
+        var second = conversation.Utf8();
+        var parsed = parser.Parse(second)!;
+
+        AssertSameAsFullParse(second, parsed);
+        Assert.Same(first.Messages![0], parsed.Messages![0]);
+        Assert.Same(first.Messages[^2], parsed.Messages[first.Messages.Count - 2]);
     }
 
     [Fact]
@@ -198,7 +211,7 @@ public sealed class MessageHistoryParserTests
     private static void AssertSameAsFullParse(byte[] body, MessagesRequest parsed)
     {
         var full = JsonSerializer.Deserialize(body, AnthropicJsonContext.Default.MessagesRequest)!;
-        Assert.Equal(Serialize(full), Serialize(parsed));
+        Assert.Equal(ParsedRequestText.Of(full), ParsedRequestText.Of(parsed));
     }
 
     private static void AssertSameOutcomeAsFullParse(MessageHistoryParser parser, byte[] body) =>
@@ -208,147 +221,11 @@ public sealed class MessageHistoryParserTests
     {
         try
         {
-            return parse() is { } request ? Serialize(request) : "null";
+            return parse() is { } request ? ParsedRequestText.Of(request) : "null";
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return $"{e.GetType().Name}: {e.Message}";
         }
-    }
-
-    /// <summary>Every value of the parsed request, walked by reflection: the request types are read, never
-    /// written, by the proxy, so they do not round-trip through their own contract.</summary>
-    private static string Serialize(MessagesRequest request)
-    {
-        var text = new StringBuilder();
-        Dump(request, text);
-        return text.ToString();
-    }
-
-    private static void Dump(object? value, StringBuilder text)
-    {
-        switch (value)
-        {
-            case null:
-                text.Append("null");
-                break;
-            case string or bool or int or long or double or Enum:
-                text.Append(CultureInfo.InvariantCulture, $"{value.GetType().Name}:{value}");
-                break;
-            case JsonElement element:
-                text.Append(element.ValueKind == JsonValueKind.Undefined ? "(absent)" : element.GetRawText());
-                break;
-            case RawJsonString raw:
-                text.Append(CultureInfo.InvariantCulture, $"raw:{raw.Decode()}");
-                break;
-            case System.Collections.IDictionary dictionary:
-                text.Append('{');
-                foreach (System.Collections.DictionaryEntry entry in dictionary)
-                {
-                    text.Append(CultureInfo.InvariantCulture, $"{entry.Key}=");
-                    Dump(entry.Value, text);
-                    text.Append(';');
-                }
-
-                text.Append('}');
-                break;
-            case System.Collections.IEnumerable items:
-                text.Append('[');
-                foreach (var item in items)
-                {
-                    Dump(item, text);
-                    text.Append(',');
-                }
-
-                text.Append(']');
-                break;
-            default:
-                text.Append(value.GetType().Name).Append('(');
-                foreach (var property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0))
-                {
-                    text.Append(property.Name).Append('=');
-                    Dump(property.GetValue(value), text);
-                    text.Append(' ');
-                }
-
-                text.Append(')');
-                break;
-        }
-    }
-
-    /// <summary>A Claude Code body in its key order (model, messages, system, tools, …) that grows by a tool round
-    /// trip per turn, with tool results of a few KB, system reminders, thinking and an image, and the cache_control
-    /// marker on the last message.</summary>
-    private sealed class ClaudeCodeBody
-    {
-        public ClaudeCodeBody(int turns)
-        {
-            Messages.Add(new JsonObject
-            {
-                ["role"] = "user",
-                ["content"] = new JsonArray(
-                    Text("<system-reminder>\nToday's date is 2026-12-06.\n</system-reminder>"),
-                    Text("Count the lines of every file. Ünïcödé \"quoted\" \\ and \u2028.")),
-            });
-            Messages.Add(new JsonObject { ["role"] = "system", ["content"] = new string('a', 6000) });
-            for (var i = 0; i < turns; i++)
-            {
-                AddTurn();
-            }
-        }
-
-        public string Model { get; set; } = "claude-opus-4-5";
-
-        public JsonArray Messages { get; } = [];
-
-        public void AddTurn()
-        {
-            var turn = Messages.Count;
-            Messages.Add(new JsonObject
-            {
-                ["role"] = "assistant",
-                ["content"] = new JsonArray(
-                    new JsonObject { ["type"] = "thinking", ["thinking"] = $"Plan {turn}", ["signature"] = $"sig{turn}" },
-                    Text($"Reading file {turn}."),
-                    new JsonObject { ["type"] = "tool_use", ["id"] = $"toolu_{turn}", ["name"] = "Read", ["input"] = new JsonObject { ["file_path"] = $"/src/f{turn}.cs" } }),
-            });
-            JsonNode result = turn % 4 == 0
-                ? new JsonArray(new JsonObject { ["type"] = "image", ["source"] = new JsonObject { ["type"] = "base64", ["media_type"] = "image/png", ["data"] = Convert.ToBase64String(new byte[3000]) } })
-                : string.Concat(Enumerable.Range(0, 120).Select(line => $"{line,6}\tvar x{line} = \"line {line} of file {turn}\";\n"));
-            Messages.Add(new JsonObject
-            {
-                ["role"] = "user",
-                ["content"] = new JsonArray(
-                    new JsonObject { ["type"] = "tool_result", ["tool_use_id"] = $"toolu_{turn}", ["content"] = result },
-                    Text("<system-reminder>The file was read.</system-reminder>")),
-            });
-        }
-
-        public byte[] Utf8()
-        {
-            var messages = (JsonArray)Messages.DeepClone();
-            var last = messages[^1]!["content"]!.AsArray();
-            last[^1]!["cache_control"] = new JsonObject { ["type"] = "ephemeral" };
-            return Encoding.UTF8.GetBytes(new JsonObject
-            {
-                ["model"] = Model,
-                ["messages"] = messages,
-                ["system"] = new JsonArray(Text("You are Claude Code. " + new string('s', 30_000))),
-                ["tools"] = new JsonArray([.. Enumerable.Range(0, 14).Select(i => Tool(i))]),
-                ["metadata"] = new JsonObject { ["user_id"] = """{"device_id":"d","session_id":"s"}""" },
-                ["max_tokens"] = 32000,
-                ["thinking"] = new JsonObject { ["type"] = "adaptive" },
-                ["stream"] = true,
-            }.ToJsonString());
-        }
-
-        private static JsonObject Text(string text) => new() { ["type"] = "text", ["text"] = text };
-
-        private static JsonObject Tool(int i) => new()
-        {
-            ["name"] = $"Tool{i}",
-            ["description"] = new string('d', 1500),
-            ["input_schema"] = JsonNode.Parse("""{"type":"object","properties":{"argument":{"type":"string"}},"required":["argument"]}"""),
-        };
     }
 }
