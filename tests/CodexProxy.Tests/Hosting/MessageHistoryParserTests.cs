@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CodexProxy.Anthropic;
 using CodexProxy.Hosting;
 using Microsoft.Extensions.Time.Testing;
