@@ -99,10 +99,10 @@ internal sealed class MessageHistoryParser(TimeProvider time)
         }
 
         var header = known.Header;
-        var spliced = BodyBufferPool.Instance.Rent(header.Length + body.Length - restStart);
+        var length = header.Length + body.Length - restStart;
+        var spliced = BodyBufferPool.Instance.Rent(length);
         try
         {
-            var length = header.Length + body.Length - restStart;
             header.CopyTo(spliced, 0);
             body[restStart..].CopyTo(spliced.AsSpan(header.Length));
             var rest = spliced.AsSpan(0, length);
