@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -22,6 +23,11 @@ namespace CodexProxy.IO;
 internal sealed class RawJsonString : IEquatable<RawJsonString>
 {
     public static readonly RawJsonString Empty = new(string.Empty);
+
+    /// <summary>Every byte that white space can be spelled with inside a JSON string: a space, an escape (<c>\n</c>,
+    /// <c>\u2028</c>), or a byte of a non-ASCII character. Other white space must be escaped in JSON.</summary>
+    private static readonly SearchValues<byte> WhiteSpaceSpellings = SearchValues.Create(
+        [.. " \\bfnrtu0123456789abcdefABCDEF"u8, .. Enumerable.Range(0x80, 0x80).Select(b => (byte)b)]);
 
     private readonly string? _value;
 
@@ -54,6 +60,14 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
     }
 
     public static bool IsNullOrEmpty([NotNullWhen(false)] RawJsonString? value) => value is null || value.IsEmpty;
+
+    /// <summary>The value held as its escaped token from the start, for a constant that is joined to a client's
+    /// raw text over and over (a separator, a prefix): joining then copies bytes and escapes nothing.</summary>
+    public static RawJsonString Escaped(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length == 0 ? Empty : new RawJsonString(EscapedToken(value));
+    }
 
     /// <summary>
     /// Reads the current string token as its escaped bytes. Anything <see cref="Utf8JsonReader.GetString"/> would
@@ -138,33 +152,30 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
     }
 
     /// <summary>The parts one after another. A single part is returned as it is; raw parts are joined as bytes.</summary>
-    public static RawJsonString Concat(IReadOnlyList<RawJsonString> parts)
+    public static RawJsonString Concat(IReadOnlyList<RawJsonString> parts) => Join(Empty, parts);
+
+    /// <summary>The parts with <paramref name="separator"/> between them. A single part is returned as it is; when the
+    /// separator or any part is raw, the result is joined as bytes.</summary>
+    public static RawJsonString Join(RawJsonString separator, IReadOnlyList<RawJsonString> parts)
     {
+        ArgumentNullException.ThrowIfNull(separator);
         ArgumentNullException.ThrowIfNull(parts);
-        if (parts.Count == 1)
+        switch (parts.Count)
         {
-            return parts[0];
+            case 0:
+                return Empty;
+            case 1:
+                return parts[0];
         }
 
-        var anyRaw = false;
-        foreach (var part in parts)
+        if (!separator.IsRaw && !parts.Any(part => part.IsRaw))
         {
-            anyRaw |= part.IsRaw;
+            return FromString(string.Join(separator._value, parts.Select(part => part._value)));
         }
 
-        if (!anyRaw)
-        {
-            var builder = new StringBuilder();
-            foreach (var part in parts)
-            {
-                builder.Append(part._value);
-            }
-
-            return FromString(builder.ToString());
-        }
-
+        var between = separator.Inner();
         var tokens = new byte[parts.Count][];
-        var length = 2;
+        var length = 2 + (between.Length * (parts.Count - 1));
         for (var i = 0; i < parts.Count; i++)
         {
             tokens[i] = parts[i]._token ?? EscapedToken(parts[i]._value!);
@@ -175,10 +186,16 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
         joined[0] = (byte)'"';
         joined[^1] = (byte)'"';
         var at = 1;
-        foreach (var token in tokens)
+        for (var i = 0; i < tokens.Length; i++)
         {
-            token.AsSpan(1, token.Length - 2).CopyTo(joined.AsSpan(at));
-            at += token.Length - 2;
+            if (i > 0)
+            {
+                between.CopyTo(joined.AsSpan(at));
+                at += between.Length;
+            }
+
+            tokens[i].AsSpan(1, tokens[i].Length - 2).CopyTo(joined.AsSpan(at));
+            at += tokens[i].Length - 2;
         }
 
         return new RawJsonString(joined);
@@ -230,6 +247,47 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
 
         return hash.ToHashCode();
     }
+
+    /// <summary>Whether the value is empty or only white space, as <see cref="string.IsNullOrWhiteSpace"/> says. A raw
+    /// token is decoded only when every byte in it could spell white space (a prompt's first letter rules that out).</summary>
+    public bool IsWhiteSpace() =>
+        _token is null ? string.IsNullOrWhiteSpace(_value) : Inner().IndexOfAnyExcept(WhiteSpaceSpellings) < 0 && string.IsNullOrWhiteSpace(Decode());
+
+    /// <summary>Adds the value's UTF-8 bytes (unescaped: the bytes of <see cref="Decode"/>) to <paramref name="hash"/>
+    /// without making a string; a raw token without escapes is those bytes already.</summary>
+    public void AppendUtf8To(IncrementalHash hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        if (_token is not null && !HasEscapes(_token))
+        {
+            hash.AppendData(Inner());
+            return;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(_token?.Length ?? Encoding.UTF8.GetMaxByteCount(_value!.Length));
+        try
+        {
+            int length;
+            if (_token is null)
+            {
+                length = Encoding.UTF8.GetBytes(_value, rented);
+            }
+            else
+            {
+                var reader = new Utf8JsonReader(_token);
+                reader.Read();
+                length = reader.CopyString(rented); // unescaping never lengthens the bytes
+            }
+
+            hash.AppendData(rented, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private ReadOnlySpan<byte> Inner() => _token is null ? EscapedToken(_value!).AsSpan()[1..^1] : _token.AsSpan(1, _token.Length - 2);
 
     private static bool HasEscapes(byte[] token) => token.AsSpan(1, token.Length - 2).Contains((byte)'\\');
 

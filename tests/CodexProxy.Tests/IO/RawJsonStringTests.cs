@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -135,6 +136,56 @@ public sealed class RawJsonStringTests
         Assert.Same(first, RawJsonString.Concat([first]));
         Assert.False(RawJsonString.Concat(["a", "b"]).IsRaw);
         Assert.Equal("ab", RawJsonString.Concat(["a", "b"]).Decode());
+    }
+
+    [Fact]
+    public void Join_PutsTheSeparatorBetweenParts_AsBytesWhenAnythingIsRaw()
+    {
+        var first = ReadToken("\"a\\tb\""u8.ToArray());
+        var separator = RawJsonString.Escaped("\n\n");
+
+        Assert.True(separator.IsRaw);
+        Assert.Equal("a\tb\n\nc\n\na\tb", RawJsonString.Join(separator, [first, "c", first]).Decode());
+        Assert.Equal("\"a\\tb\\n\\nc\\n\\na\\tb\"", Encoding.UTF8.GetString(RawJsonString.Join(separator, [first, "c", first]).Token));
+        Assert.Equal("x, y", RawJsonString.Join(", ", ["x", "y"]).Decode());
+        Assert.False(RawJsonString.Join(", ", ["x", "y"]).IsRaw);
+        Assert.Same(first, RawJsonString.Join(separator, [first]));
+        Assert.Same(RawJsonString.Empty, RawJsonString.Join(separator, []));
+    }
+
+    [Fact]
+    public void IsWhiteSpace_IsWhatIsNullOrWhiteSpaceSays_ForRandomTextInFourSpellings()
+    {
+        var random = new Random(16);
+        string[] alphabet = [" ", "\n", "\t", "\u000b", "\u001c", "\u00a0", "\u2028", "\u3000", "\ufeff", "n", "u", "0", "a", "é"];
+        for (var i = 0; i < 500; i++)
+        {
+            var value = string.Concat(Enumerable.Range(0, random.Next(0, 6)).Select(_ => alphabet[random.Next(random.Next(2) == 0 ? 9 : alphabet.Length)]));
+            byte[][] spellings = [Write(w => w.WriteStringValue(value), null), Write(w => w.WriteStringValue(value), Relaxed), JavaScriptSpelling(value), AllEscapedSpelling(value)];
+            foreach (var spelling in spellings)
+            {
+                Assert.Equal(string.IsNullOrWhiteSpace(value), ReadToken(spelling).IsWhiteSpace());
+            }
+
+            Assert.Equal(string.IsNullOrWhiteSpace(value), RawJsonString.FromString(value).IsWhiteSpace());
+        }
+    }
+
+    [Theory]
+    [InlineData("\"plain\"")]
+    [InlineData("\"line\\nnext \\u00e9 \\ud83d\\ude00 \\\"q\\\"\"")]
+    [InlineData("\"\"")]
+    public void AppendUtf8To_HashesTheBytesOfTheDecodedValue_InEitherForm(string json)
+    {
+        var raw = ReadToken(Encoding.UTF8.GetBytes(json));
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(raw.Decode()));
+
+        foreach (var text in new[] { raw, RawJsonString.FromString(raw.Decode()) })
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            text.AppendUtf8To(hash);
+            Assert.Equal(expected, hash.GetHashAndReset());
+        }
     }
 
     [Theory]

@@ -1,8 +1,13 @@
 using CodexProxy.Anthropic;
+using CodexProxy.IO;
 
 namespace CodexProxy.Translation.Request;
 
-/// <summary>Anthropic <c>system</c> blocks → Codex <c>instructions</c>.</summary>
+/// <summary>
+/// Anthropic <c>system</c> blocks → the Codex system prompt. The blocks stay the client's escaped bytes (Claude Code's
+/// system prompt is tens of kilobytes, sent every turn): joining them copies bytes, and writing them upstream escapes
+/// nothing.
+/// </summary>
 internal static class InstructionsBuilder
 {
     /// <summary>The backend rejects empty instructions; this says nothing the model would not assume anyway.</summary>
@@ -12,14 +17,16 @@ internal static class InstructionsBuilder
     /// instructions differ between conversations and defeat prefix caching; it carries nothing for the model.</summary>
     public const string BillingHeaderPrefix = "x-anthropic-billing-header:";
 
-    public static string Build(IReadOnlyList<ContentBlock>? system)
+    private static readonly RawJsonString Separator = RawJsonString.Escaped("\n\n");
+
+    public static RawJsonString Build(IReadOnlyList<ContentBlock>? system)
     {
         if (system is null)
         {
             return Fallback;
         }
 
-        var parts = new List<string>(system.Count);
+        var parts = new List<RawJsonString>(system.Count);
         for (var i = 0; i < system.Count; i++)
         {
             var block = system[i];
@@ -28,16 +35,18 @@ internal static class InstructionsBuilder
                 throw new InvalidRequestException($"system[{i}].type: only text blocks are allowed, not '{block.Type}'");
             }
 
-            var text = block.Text?.Decode();
-            if (string.IsNullOrEmpty(text) || text.TrimStart().StartsWith(BillingHeaderPrefix, StringComparison.Ordinal))
+            if (!RawJsonString.IsNullOrEmpty(block.Text) && !IsBillingHeader(block.Text))
             {
-                continue;
+                parts.Add(block.Text);
             }
-
-            parts.Add(text);
         }
 
-        var joined = string.Join("\n\n", parts);
-        return string.IsNullOrWhiteSpace(joined) ? Fallback : joined;
+        return parts.TrueForAll(part => part.IsWhiteSpace()) ? Fallback : RawJsonString.Join(Separator, parts);
     }
+
+    /// <summary>Only a block that spells the prefix as it is gets decoded: JSON encoders write its ASCII letters
+    /// unescaped, and a block that escapes them anyway only costs prompt caching.</summary>
+    private static bool IsBillingHeader(RawJsonString text) =>
+        (!text.IsRaw || text.Token.IndexOf("x-anthropic-billing-header:"u8) >= 0)
+        && text.Decode().TrimStart().StartsWith(BillingHeaderPrefix, StringComparison.Ordinal);
 }

@@ -1,5 +1,6 @@
 using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 
 namespace CodexProxy.Translation.Request;
 
@@ -13,7 +14,7 @@ internal sealed record RequestShape(IReadOnlyList<CodexInputItem> Input, IReadOn
     /// models keep top-level <c>tools</c>; Responses-lite models get <see cref="ResponsesLiteShape"/>.
     /// </summary>
     public static RequestShape Build(
-        string systemPrompt,
+        RawJsonString systemPrompt,
         IReadOnlyList<CodexInputItem> conversation,
         IReadOnlyList<int> messageEnds,
         OfferedTools offered,
@@ -37,12 +38,12 @@ internal sealed record RequestShape(IReadOnlyList<CodexInputItem> Input, IReadOn
     /// <summary>The same shape for an API whose tools are all declared up front (the OpenAI Chat Completions and
     /// Responses APIs): on a Responses-lite model they are declared once, before the conversation.</summary>
     public static RequestShape Build(
-        string systemPrompt, IReadOnlyList<CodexInputItem> conversation, IReadOnlyList<CodexTool> tools, CatalogModel? model, string? cacheKey) =>
+        RawJsonString systemPrompt, IReadOnlyList<CodexInputItem> conversation, IReadOnlyList<CodexTool> tools, CatalogModel? model, string? cacheKey) =>
         model?.UsesResponsesLite == true
             ? Lite(systemPrompt, conversation, messageEnds: [], tools, loaded: [], cacheKey)
             : Classic(systemPrompt, conversation, tools);
 
-    private static CodexMessageItem Prompt(string systemPrompt)
+    private static CodexMessageItem Prompt(RawJsonString systemPrompt)
     {
         ArgumentNullException.ThrowIfNull(systemPrompt);
         return new CodexMessageItem("developer", [new CodexInputText(systemPrompt)]);
@@ -56,14 +57,14 @@ internal sealed record RequestShape(IReadOnlyList<CodexInputItem> Input, IReadOn
         return withPrompt;
     }
 
-    private static RequestShape Classic(string systemPrompt, IReadOnlyList<CodexInputItem> conversation, IReadOnlyList<CodexTool> tools)
+    private static RequestShape Classic(RawJsonString systemPrompt, IReadOnlyList<CodexInputItem> conversation, IReadOnlyList<CodexTool> tools)
     {
         var prompt = Prompt(systemPrompt);
         return new RequestShape(WithPrompt(prompt, conversation), tools, prompt, ResponsesLite: false);
     }
 
     private static RequestShape Lite(
-        string systemPrompt,
+        RawJsonString systemPrompt,
         IReadOnlyList<CodexInputItem> conversation,
         IReadOnlyList<int> messageEnds,
         IReadOnlyList<CodexTool> upfront,

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 
 namespace CodexProxy.Translation.Request;
 
@@ -24,7 +24,7 @@ internal static class SessionKey
     private const string LegacySessionMarker = "_session_";
 
     /// <summary>The <c>prompt_cache_key</c> for one thread of <paramref name="session"/>; null without a session.</summary>
-    public static string? ForThread(string? session, string instructions, IReadOnlyList<CodexInputItem> input)
+    public static string? ForThread(string? session, RawJsonString instructions, IReadOnlyList<CodexInputItem> input)
     {
         ArgumentNullException.ThrowIfNull(instructions);
         ArgumentNullException.ThrowIfNull(input);
@@ -38,7 +38,7 @@ internal static class SessionKey
             ? []
             : JsonSerializer.SerializeToUtf8Bytes(firstUser.Content, CodexJsonContext.DefaultNormalized.IReadOnlyListCodexContentPart);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(instructions));
+        instructions.AppendUtf8To(hash);
         hash.AppendData([0]);
         hash.AppendData(firstUserJson);
         var hex = Convert.ToHexStringLower(hash.GetHashAndReset());

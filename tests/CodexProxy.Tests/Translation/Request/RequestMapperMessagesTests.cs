@@ -25,13 +25,40 @@ public sealed class RequestMapperMessagesTests
         Assert.Equal("You are Claude Code.\n\nMain prompt.", Prompt(mapped.Body));
     }
 
+    [Fact]
+    public void System_KeepsTheClientBytes_SoWritingItUpstreamEscapesNothing()
+    {
+        var mapped = MapWith("""
+            "system":[
+              {"type":"text","text":"  x-anthropic-billing-header: cc_version=2.1.197.123;"},
+              {"type":"text","text":"Line one\nline \"two\""},
+              {"type":"text","text":"caf\u00e9"}]
+            """);
+
+        var prompt = Assert.IsType<CodexInputText>(Assert.Single(mapped.Body.SystemPrompt!.Content)).Text;
+        Assert.True(prompt.IsRaw);
+        Assert.Equal("\"Line one\\nline \\\"two\\\"\\n\\ncaf\\u00e9\"", System.Text.Encoding.UTF8.GetString(prompt.Token));
+    }
+
     [Theory]
     [InlineData("")]
+    [InlineData("\"system\":\"   \"")]
+    [InlineData("\"system\":[{\"type\":\"text\",\"text\":\" \\n\\u2028\\u00a0\"},{\"type\":\"text\",\"text\":\"\\t\"}]")]
+    [InlineData("\"system\":\"\u00a0\u3000\"")]
     [InlineData("\"system\":\"\"")]
     [InlineData("\"system\":[{\"type\":\"text\",\"text\":\"x-anthropic-billing-header: cc_version=1;\"}]")]
     public void System_Empty_FallsBackToNeutralInstructions(string member)
     {
         Assert.Equal(InstructionsBuilder.Fallback, Prompt(MapWith(member).Body));
+    }
+
+    [Theory]
+    [InlineData("nu", "nu")]
+    [InlineData(" \\u0041 ", " A ")]
+    [InlineData("\\n\\u00e9", "\né")]
+    public void System_MadeOfTheBytesWhiteSpaceIsSpelledWith_IsKeptUnlessItIsWhiteSpace(string json, string expected)
+    {
+        Assert.Equal(expected, Prompt(MapWith($"\"system\":\"{json}\"").Body));
     }
 
     [Fact]
