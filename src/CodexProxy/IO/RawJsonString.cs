@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -252,40 +251,6 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
     /// token is decoded only when every byte in it could spell white space (a prompt's first letter rules that out).</summary>
     public bool IsWhiteSpace() =>
         _token is null ? string.IsNullOrWhiteSpace(_value) : Inner().IndexOfAnyExcept(WhiteSpaceSpellings) < 0 && string.IsNullOrWhiteSpace(Decode());
-
-    /// <summary>Adds the value's UTF-8 bytes (unescaped: the bytes of <see cref="Decode"/>) to <paramref name="hash"/>
-    /// without making a string; a raw token without escapes is those bytes already.</summary>
-    public void AppendUtf8To(IncrementalHash hash)
-    {
-        ArgumentNullException.ThrowIfNull(hash);
-        if (_token is not null && !HasEscapes(_token))
-        {
-            hash.AppendData(Inner());
-            return;
-        }
-
-        var rented = ArrayPool<byte>.Shared.Rent(_token?.Length ?? Encoding.UTF8.GetMaxByteCount(_value!.Length));
-        try
-        {
-            int length;
-            if (_token is null)
-            {
-                length = Encoding.UTF8.GetBytes(_value, rented);
-            }
-            else
-            {
-                var reader = new Utf8JsonReader(_token);
-                reader.Read();
-                length = reader.CopyString(rented); // unescaping never lengthens the bytes
-            }
-
-            hash.AppendData(rented, 0, length);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
 
     private ReadOnlySpan<byte> Inner() => _token is null ? EscapedToken(_value!).AsSpan()[1..^1] : _token.AsSpan(1, _token.Length - 2);
 

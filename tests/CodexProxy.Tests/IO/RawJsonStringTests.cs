@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -168,23 +167,6 @@ public sealed class RawJsonStringTests
             }
 
             Assert.Equal(string.IsNullOrWhiteSpace(value), RawJsonString.FromString(value).IsWhiteSpace());
-        }
-    }
-
-    [Theory]
-    [InlineData("\"plain\"")]
-    [InlineData("\"line\\nnext \\u00e9 \\ud83d\\ude00 \\\"q\\\"\"")]
-    [InlineData("\"\"")]
-    public void AppendUtf8To_HashesTheBytesOfTheDecodedValue_InEitherForm(string json)
-    {
-        var raw = ReadToken(Encoding.UTF8.GetBytes(json));
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(raw.Decode()));
-
-        foreach (var text in new[] { raw, RawJsonString.FromString(raw.Decode()) })
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            text.AppendUtf8To(hash);
-            Assert.Equal(expected, hash.GetHashAndReset());
         }
     }
 

@@ -42,12 +42,4 @@ internal sealed partial class CodexJsonContext : JsonSerializerContext
         MaxDepth = 128,
         Converters = { new RawJsonStringNormalizingConverter() },
     });
-
-    /// <summary><see cref="Default"/> with the same normalising of a client's text, for hashes that stay what they
-    /// were when the text was held as a string.</summary>
-    public static CodexJsonContext DefaultNormalized { get; } = new(new JsonSerializerOptions
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new RawJsonStringNormalizingConverter() },
-    });
 }

@@ -1,4 +1,6 @@
-using System.Security.Cryptography;
+using System.Buffers;
+using System.Globalization;
+using System.IO.Hashing;
 using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
@@ -18,7 +20,8 @@ namespace CodexProxy.Translation.Request;
 /// </summary>
 internal static class SessionKey
 {
-    /// <summary>Hex characters of the thread hash (64 bits: collisions inside one session are not a concern).</summary>
+    /// <summary>Hex characters of the thread hash (64 bits of XXH3: collisions inside one session are not a concern,
+    /// and nothing here needs to resist an attacker).</summary>
     public const int ThreadHashLength = 16;
 
     private const string LegacySessionMarker = "_session_";
@@ -34,15 +37,18 @@ internal static class SessionKey
         }
 
         var firstUser = input.OfType<CodexMessageItem>().FirstOrDefault(m => m.Role == "user");
-        var firstUserJson = firstUser is null
-            ? []
-            : JsonSerializer.SerializeToUtf8Bytes(firstUser.Content, CodexJsonContext.DefaultNormalized.IReadOnlyListCodexContentPart);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        instructions.AppendUtf8To(hash);
-        hash.AppendData([0]);
-        hash.AppendData(firstUserJson);
-        var hex = Convert.ToHexStringLower(hash.GetHashAndReset());
-        return $"{session}-{hex[..ThreadHashLength]}";
+        using var thread = new PooledBufferWriter(ArrayPool<byte>.Shared);
+        using (var writer = new Utf8JsonWriter(thread, CodexJsonContext.WriterOptionsOf(CodexJsonContext.WireNormalized)))
+        {
+            // As the backend is sent them, whatever the client's escaping: a kept prompt is then hashed as it is.
+            writer.WriteStartArray();
+            instructions.WriteNormalized(writer);
+            JsonSerializer.Serialize(writer, firstUser?.Content ?? [], CodexJsonContext.WireNormalized.IReadOnlyListCodexContentPart);
+            writer.WriteEndArray();
+        }
+
+        var hex = XxHash3.HashToUInt64(thread.WrittenSpan).ToString("x16", CultureInfo.InvariantCulture);
+        return $"{session}-{hex}";
     }
 
     /// <summary>The session part of a key made by <see cref="ForThread"/> (the key itself if it has no thread hash).</summary>

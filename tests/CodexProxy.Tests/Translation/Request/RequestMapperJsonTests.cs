@@ -57,7 +57,7 @@ public sealed class RequestMapperJsonTests
             {"type":"function_call_output","call_id":"toolu_01","output":"Passed: 3"}],
             "tools":[{"type":"function","name":"Bash","description":"Runs a command","strict":false,"parameters":{"type":"object","properties":{"command":{"type":"string"},"description":{"description":"What it does","type":"string"}},"required":["command"],"additionalProperties":false}}],
             "tool_choice":"auto","parallel_tool_calls":true,"reasoning":{"effort":"high","summary":"auto"},
-            "store":false,"include":["reasoning.encrypted_content"],"prompt_cache_key":"8f2d5c1a-session-3b1e460adbd7bfee"}
+            "store":false,"include":["reasoning.encrypted_content"],"prompt_cache_key":"8f2d5c1a-session-adf73e04b35efaab"}
             """.ReplaceLineEndings(string.Empty);
         Assert.Equal(expected, ToJson(mapped.Body));
         Assert.Equal("claude-opus-4-8[1m]", mapped.RequestedModel);

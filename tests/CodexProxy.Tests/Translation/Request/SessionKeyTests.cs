@@ -92,6 +92,17 @@ public sealed class SessionKeyTests
     }
 
     [Fact]
+    public void SameThread_SpelledWithOtherEscapes_KeepsItsKey()
+    {
+        var plain = Map("""{"model":"gpt-5.5","system":"café\n<rules>","messages":[{"role":"user","content":"naïve"}]}""", "s1");
+        var escaped = Map("""{"model":"gpt-5.5","system":"caf\u00e9\u000a\u003crules>","messages":[{"role":"user","content":"na\u00efve"}]}""", "s1");
+        var other = Map("""{"model":"gpt-5.5","system":"café\n<rules>.","messages":[{"role":"user","content":"naïve"}]}""", "s1");
+
+        Assert.Equal(plain.Body.PromptCacheKey, escaped.Body.PromptCacheKey);
+        Assert.NotEqual(plain.Body.PromptCacheKey, other.Body.PromptCacheKey);
+    }
+
+    [Fact]
     public void OtherSession_SameThread_GetsOtherKey()
     {
         const string Body = """{"model":"gpt-5.5","system":"main","messages":[{"role":"user","content":"hi"}]}""";
