@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LoadTool;
@@ -12,7 +13,8 @@ internal static class RequestBody
     public static byte[] Create(int targetKilobytes)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        // Spelled as Claude Code's JSON.stringify spells it: an apostrophe or a '<' as it is, not as \u0027 or \u003C.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("model", "claude-sonnet-4-5");
