@@ -22,7 +22,7 @@ internal sealed record CodexPassthroughTool : CodexTool
 internal sealed record CodexFunctionTool(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("description")] string? Description,
-    [property: JsonPropertyName("parameters")][property: JsonPropertyOrder(1)] JsonElement Parameters) : CodexTool
+    [property: JsonPropertyName("parameters")][property: JsonPropertyOrder(1)][property: JsonConverter(typeof(RenderedJsonElementConverter))] JsonElement Parameters) : CodexTool
 {
     /// <summary>Strict mode would demand every property be required; Claude Code's schemas are not written for it.</summary>
     [JsonPropertyName("strict")] public bool Strict { get; init; }

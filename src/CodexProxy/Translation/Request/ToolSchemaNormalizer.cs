@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CodexProxy.Anthropic;
+using CodexProxy.Codex.Wire;
 
 namespace CodexProxy.Translation.Request;
 
@@ -76,10 +77,12 @@ internal static class ToolSchemaNormalizer
         return ToElement(root);
     }
 
+    /// <summary>Rendered minified with the wire's encoder, so that its bytes are what the upstream body holds
+    /// (see <see cref="RenderedJsonElementConverter"/>).</summary>
     private static JsonElement ToElement(JsonObject node)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, CodexJsonContext.WriterOptionsOf(CodexJsonContext.Wire)))
         {
             node.WriteTo(writer);
         }

@@ -1,5 +1,8 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using CodexProxy.Anthropic;
+using CodexProxy.Codex.Wire;
 using CodexProxy.Translation;
 using CodexProxy.Translation.Request;
 using Xunit;
@@ -12,6 +15,27 @@ public sealed class ToolSchemaNormalizerTests
     {
         var element = schemaJson is null ? default : JsonDocument.Parse(schemaJson).RootElement;
         return ToolSchemaNormalizer.Normalize(element, "tools[0].input_schema").GetRawText();
+    }
+
+    [Fact]
+    public void Normalized_IsWhatTheWireWriterWrites_SoAToolCarriesItsBytesAsTheyAre()
+    {
+        var schema = JsonDocument.Parse("""
+            { "type": "object",
+              "properties": { "q": { "type": "string", "description": "caf\u00e9 <b> it's\nnext \u2028 \"x\"", "default": 1.50 } } }
+            """).RootElement;
+
+        var normalized = ToolSchemaNormalizer.Normalize(schema, "tools[0].input_schema");
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, CodexJsonContext.WriterOptionsOf(CodexJsonContext.Wire)))
+        {
+            normalized.WriteTo(writer);
+        }
+
+        Assert.Equal(Encoding.UTF8.GetString(buffer.WrittenSpan), normalized.GetRawText());
+        var tool = JsonSerializer.Serialize<CodexTool>(new CodexFunctionTool("Find", null, normalized), CodexJsonContext.Wire.CodexTool);
+        Assert.Contains("\"parameters\":" + normalized.GetRawText(), tool, StringComparison.Ordinal);
     }
 
     [Fact]
