@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CodexProxy.IO;
 
 namespace CodexProxy.Anthropic;
 
@@ -58,7 +59,7 @@ internal sealed record ToolDefinition
 
     [JsonPropertyName("name")] public string? Name { get; init; }
 
-    [JsonPropertyName("description")] public string? Description { get; init; }
+    [JsonPropertyName("description")] public RawJsonString? Description { get; init; }
 
     [JsonPropertyName("input_schema")] public JsonElement InputSchema { get; init; }
 

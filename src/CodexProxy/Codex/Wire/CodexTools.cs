@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CodexProxy.IO;
 
 namespace CodexProxy.Codex.Wire;
 
@@ -21,7 +22,7 @@ internal sealed record CodexPassthroughTool : CodexTool
 /// the official client writes it: <c>type, name, description, strict, parameters</c>.</summary>
 internal sealed record CodexFunctionTool(
     [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("description")] string? Description,
+    [property: JsonPropertyName("description")] RawJsonString? Description,
     [property: JsonPropertyName("parameters")][property: JsonPropertyOrder(1)][property: JsonConverter(typeof(RenderedJsonElementConverter))] JsonElement Parameters) : CodexTool
 {
     /// <summary>Strict mode would demand every property be required; Claude Code's schemas are not written for it.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CodexProxy.Codex;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 using Microsoft.ML.Tokenizers;
 
 namespace CodexProxy.Translation.Tokens;
@@ -130,6 +131,9 @@ internal static class TokenCounter
 
     /// <summary>A text that comes back every turn (a tool's description or schema), counted once.</summary>
     private static int CountKept(string? text, CancellationToken cancellationToken) =>
+        KeptTextCounts.Count(text, kept => CountText(kept, cancellationToken));
+
+    private static int CountKept(RawJsonString? text, CancellationToken cancellationToken) =>
         KeptTextCounts.Count(text, kept => CountText(kept, cancellationToken));
 
     private static int CountFile(CodexInputFile file, CancellationToken cancellationToken)
