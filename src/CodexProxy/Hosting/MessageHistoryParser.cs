@@ -13,7 +13,8 @@ namespace CodexProxy.Hosting;
 /// messages are immutable records), and the rest of the body (new messages, system, tools, settings) is parsed after
 /// the same header. The result is the one a full parse gives; anything unusual (a trailing comma, a failure in the
 /// new part) is parsed in full, so errors name the same JSON paths. A record unused for <see cref="IdleExpiry"/> is
-/// dropped at the next parse, so an idle proxy does not keep yesterday's conversations.
+/// dropped at the next parse, so an idle proxy does not keep yesterday's conversations. Whatever is parsed goes
+/// through <see cref="RepeatedRequestParts"/>, which reuses a <c>system</c> prompt and <c>tools</c> seen before.
 /// </summary>
 internal sealed class MessageHistoryParser(TimeProvider time)
 {
@@ -32,6 +33,7 @@ internal sealed class MessageHistoryParser(TimeProvider time)
     /// <summary>Longer than a user thinks between two turns; shorter than a break.</summary>
     public static readonly TimeSpan IdleExpiry = TimeSpan.FromMinutes(15);
 
+    private readonly RepeatedRequestParts _parts = new();
     private readonly Lock _lock = new();
     private readonly LinkedList<(ParsedBody Record, long LastUsed)> _recent = new();
     private long _recordedBodyBytes;
@@ -63,8 +65,7 @@ internal sealed class MessageHistoryParser(TimeProvider time)
         return parsed;
     }
 
-    private static MessagesRequest? Deserialize(ReadOnlySpan<byte> body) =>
-        JsonSerializer.Deserialize(body, AnthropicJsonContext.Default.MessagesRequest);
+    private MessagesRequest? Deserialize(ReadOnlySpan<byte> body) => _parts.Deserialize(body);
 
     /// <summary>The remembered body this one repeats the most messages of, and how many.</summary>
     private (ParsedBody? Known, int Repeated) FindLongestRepeat(ReadOnlySpan<byte> body)
@@ -91,7 +92,7 @@ internal sealed class MessageHistoryParser(TimeProvider time)
 
     /// <summary>Parses the header and everything after the first <paramref name="repeated"/> messages, then puts the
     /// remembered messages in front; null when that is not the same as a full parse could give.</summary>
-    private static (MessagesRequest Request, ParsedBody Record)? TryParseAfter(ReadOnlySpan<byte> body, ParsedBody known, int repeated)
+    private (MessagesRequest Request, ParsedBody Record)? TryParseAfter(ReadOnlySpan<byte> body, ParsedBody known, int repeated)
     {
         if (RestStart(body, known.MessageEnds[repeated - 1]) is not { } restStart)
         {

@@ -200,17 +200,5 @@ public sealed class MessageHistoryParserTests
     }
 
     private static void AssertSameOutcomeAsFullParse(MessageHistoryParser parser, byte[] body) =>
-        Assert.Equal(Outcome(() => JsonSerializer.Deserialize(body, AnthropicJsonContext.Default.MessagesRequest)), Outcome(() => parser.Parse(body)));
-
-    private static string Outcome(Func<MessagesRequest?> parse)
-    {
-        try
-        {
-            return parse() is { } request ? ParsedRequestText.Of(request) : "null";
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return $"{e.GetType().Name}: {e.Message}";
-        }
-    }
+        Assert.Equal(ParsedRequestText.FullParseOutcome(body), ParsedRequestText.OutcomeOf(() => parser.Parse(body)));
 }

@@ -11,6 +11,24 @@ namespace CodexProxy.Tests.Hosting;
 /// written, by the proxy, so they do not round-trip through their own contract.</summary>
 internal static class ParsedRequestText
 {
+    /// <summary>What a parse gives as text: the request's values, or the failure with its message.</summary>
+    public static string OutcomeOf(Func<MessagesRequest?> parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        try
+        {
+            return parse() is { } request ? Of(request) : "null";
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return $"{e.GetType().Name}: {e.Message}";
+        }
+    }
+
+    /// <summary>What the serializer's own parse of the whole body gives.</summary>
+    public static string FullParseOutcome(byte[] body) =>
+        OutcomeOf(() => JsonSerializer.Deserialize(body, AnthropicJsonContext.Default.MessagesRequest));
+
     public static string Of(MessagesRequest request)
     {
         var text = new StringBuilder();
