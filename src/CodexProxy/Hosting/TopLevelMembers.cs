@@ -12,7 +12,6 @@ namespace CodexProxy.Hosting;
 internal static class TopLevelMembers
 {
     private static readonly SearchValues<byte> Structure = SearchValues.Create("\"[]{}"u8);
-    private static readonly SearchValues<byte> StringEnd = SearchValues.Create("\"\\"u8);
     private static readonly SearchValues<byte> ScalarEnd = SearchValues.Create(",}] \t\r\n"u8);
 
     /// <summary>For each of <paramref name="names"/> (spelled without escapes), where its value is; null for a name
@@ -157,29 +156,33 @@ internal static class TopLevelMembers
         }
     }
 
-    /// <summary>The offset just past the closing quote of the string whose opening quote is at <paramref name="quote"/>.</summary>
+    /// <summary>The offset just past the closing quote of the string whose opening quote is at <paramref name="quote"/>.
+    /// Only quotes stop the search (a prompt has an escaped line break on every line): a quote after an odd run of
+    /// backslashes is escaped, as reading the escapes one by one would find.</summary>
     private static int StringEndAfter(ReadOnlySpan<byte> body, int quote)
     {
         var at = quote + 1;
         while (true)
         {
-            var next = body[at..].IndexOfAny(StringEnd);
+            var next = body[at..].IndexOf((byte)'"');
             if (next < 0)
             {
                 return -1;
             }
 
             at += next;
-            if (body[at] == (byte)'"')
+            var backslashes = 0;
+            while (at - backslashes - 1 > quote && body[at - backslashes - 1] == (byte)'\\')
+            {
+                backslashes++;
+            }
+
+            if (backslashes % 2 == 0)
             {
                 return at + 1;
             }
 
-            at += 2; // an escape: the byte after the backslash is never the end
-            if (at > body.Length)
-            {
-                return -1;
-            }
+            at++;
         }
     }
 

@@ -58,7 +58,7 @@ public sealed class TopLevelMembersTests
 
     private static JsonNode? RandomValue(Random random, int depth)
     {
-        string[] texts = ["plain", "quote \" and \\ and {[", "line\nbreak", "é → 😀", "}]", ""];
+        string[] texts = ["plain", "quote \" and \\ and {[", "line\nbreak", "é → 😀", "}]", "", "ends with \\", "\\\"", "\\\\"];
         return random.Next(depth > 2 ? 4 : 6) switch
         {
             0 => JsonValue.Create(texts[random.Next(texts.Length)]),
