@@ -27,14 +27,34 @@ internal static class AnthropicSseFormatter
     private static readonly JsonEncodedText InputJsonDeltaType = JsonEncodedText.Encode("input_json_delta");
     private static readonly JsonEncodedText SignatureDeltaType = JsonEncodedText.Encode("signature_delta");
 
+    /// <summary>A scratch buffer that grew past this (a large tool call's input) is not kept for the next event.</summary>
+    private const int MaxKeptScratchBytes = 64 * 1024;
+
     [ThreadStatic]
     private static Utf8JsonWriter? _threadJsonWriter;
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadScratch;
+
+    /// <summary>Frames the event in a scratch buffer and hands it to <paramref name="writer"/> in one piece: Kestrel's
+    /// response writer takes a lock on every <c>GetSpan</c> and <c>Advance</c>, and framing writes five pieces.</summary>
     public static void WriteEvent(IBufferWriter<byte> writer, StreamEvent e)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(e);
 
+        var scratch = _threadScratch ??= new ArrayBufferWriter<byte>(1024);
+        scratch.ResetWrittenCount();
+        Frame(scratch, e);
+        writer.Write(scratch.WrittenSpan);
+        if (scratch.Capacity > MaxKeptScratchBytes)
+        {
+            _threadScratch = null;
+        }
+    }
+
+    private static void Frame(ArrayBufferWriter<byte> writer, StreamEvent e)
+    {
         writer.Write("event: "u8);
         Encoding.UTF8.GetBytes(e.EventName, writer);
         writer.Write("\ndata: "u8);
