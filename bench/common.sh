@@ -19,18 +19,26 @@ fi
 load="$out/LoadTool/LoadTool"
 proxy_cmd=("${PROXY_BIN:-$out/CodexProxy/chatgpt-codex-proxy}")
 
-# Starts the fake upstream with the given arguments; sets fake_pid and fake_url.
-start_fake() {
-  local log="$work/fake.$RANDOM"
-  "$out/FakeUpstream/FakeUpstream" "$@" >"$log" 2>&1 &
-  fake_pid=$!
-  pids+=("$fake_pid")
+# Starts a process that prints "listening <url>" once ready (the fake upstream, the null relay); sets listener_pid
+# and listener_url.
+start_listener() {
+  local log="$work/listener.$RANDOM"
+  "$@" >"$log" 2>&1 &
+  listener_pid=$!
+  pids+=("$listener_pid")
   for _ in $(seq 100); do
     if grep -q '^listening ' "$log"; then break; fi
     sleep 0.05
   done
-  fake_url="$(awk '/^listening /{print $2}' "$log")"
-  fake_url="${fake_url%/}"
+  listener_url="$(awk '/^listening /{print $2}' "$log")"
+  listener_url="${listener_url%/}"
+}
+
+# Starts the fake upstream with the given arguments; sets fake_pid and fake_url.
+start_fake() {
+  start_listener "$out/FakeUpstream/FakeUpstream" "$@"
+  fake_pid="$listener_pid"
+  fake_url="$listener_url"
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

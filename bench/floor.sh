@@ -25,16 +25,9 @@ relay_bin="${RELAY_BIN:-$out/NullRelay/NullRelay}"
 
 start_fake --deltas 20 --delay-ms 0
 start_proxy
-relay_log="$work/relay.out"
-"$relay_bin" --upstream "$fake_url" >"$relay_log" 2>&1 &
-relay_pid=$!
-pids+=("$relay_pid")
-for _ in $(seq 100); do
-  if grep -q '^listening ' "$relay_log"; then break; fi
-  sleep 0.05
-done
-relay_url="$(awk '/^listening /{print $2}' "$relay_log")"
-relay_url="${relay_url%/}"
+start_listener "$relay_bin" --upstream "$fake_url"
+relay_pid="$listener_pid"
+relay_url="$listener_url"
 
 echo "Warming up the relay and the proxy..." >&2
 for url in "$relay_url" "$proxy_url"; do

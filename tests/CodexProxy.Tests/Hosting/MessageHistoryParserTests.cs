@@ -178,19 +178,8 @@ public sealed class MessageHistoryParserTests
     /// <summary>One byte changed, inserted or removed, mostly inside the messages array.</summary>
     private static byte[] Mutate(byte[] body, Random random)
     {
-        var text = body.ToList();
         var start = Encoding.UTF8.GetString(body).IndexOf("\"messages\"", StringComparison.Ordinal);
-        var at = random.Next(100) < 90 ? random.Next(start, body.Length) : random.Next(body.Length);
-        const string Bytes = "{}[],:\" \\0a1\n";
-        var replacement = (byte)Bytes[random.Next(Bytes.Length)];
-        switch (random.Next(3))
-        {
-            case 0: text[at] = replacement; break;
-            case 1: text.Insert(at, replacement); break;
-            default: text.RemoveAt(at); break;
-        }
-
-        return [.. text];
+        return RandomByteEdit.At(body, random.Next(100) < 90 ? random.Next(start, body.Length) : random.Next(body.Length), random);
     }
 
     private static void AssertSameAsFullParse(byte[] body, MessagesRequest parsed)

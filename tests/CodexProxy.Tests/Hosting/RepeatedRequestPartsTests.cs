@@ -72,25 +72,16 @@ public sealed class RepeatedRequestPartsTests
     /// begins or ends, where a wrong split would show.</summary>
     private static byte[] Mutate(string text, Random random)
     {
-        var bytes = Encoding.UTF8.GetBytes(text).ToList();
+        var body = Encoding.UTF8.GetBytes(text);
         int[] edges =
         [
             text.IndexOf("\"system\"", StringComparison.Ordinal), text.IndexOf("],\"tools\"", StringComparison.Ordinal),
             text.IndexOf("\"tools\"", StringComparison.Ordinal), text.IndexOf("],\"metadata\"", StringComparison.Ordinal),
         ];
         var at = random.Next(2) == 0
-            ? Math.Clamp(edges[random.Next(edges.Length)] + random.Next(-3, 14), 0, bytes.Count - 1)
-            : random.Next(bytes.Count);
-        const string Bytes = "{}[],:\" \\0a1\nn";
-        var replacement = (byte)Bytes[random.Next(Bytes.Length)];
-        switch (random.Next(3))
-        {
-            case 0: bytes[at] = replacement; break;
-            case 1: bytes.Insert(at, replacement); break;
-            default: bytes.RemoveAt(at); break;
-        }
-
-        return [.. bytes];
+            ? Math.Clamp(edges[random.Next(edges.Length)] + random.Next(-3, 14), 0, body.Length - 1)
+            : random.Next(body.Length);
+        return RandomByteEdit.At(body, at, random);
     }
 
     private static void AssertSameOutcomeAsFullParse(RepeatedRequestParts parts, byte[] body) =>
