@@ -45,6 +45,25 @@ public sealed class RepeatedRequestPartsTests
     }
 
     [Fact]
+    public void NinthPrompt_PushesOutTheLeastRecentlyUsed()
+    {
+        var parts = new RepeatedRequestParts();
+        var bodies = Enumerable.Range(0, 9)
+            .Select(i => Encoding.UTF8.GetBytes($$"""{"model":"m","system":"{{i}}{{new string('s', 2000)}}","messages":[{"role":"user","content":"hi"}]}"""))
+            .ToList();
+        var first = parts.Deserialize(bodies[0])!;
+        var second = parts.Deserialize(bodies[1])!;
+        parts.Deserialize(bodies[0]);
+        foreach (var body in bodies.Skip(2))
+        {
+            parts.Deserialize(body);
+        }
+
+        Assert.Same(first.System, parts.Deserialize(bodies[0])!.System);
+        Assert.NotSame(second.System, parts.Deserialize(bodies[1])!.System);
+    }
+
+    [Fact]
     public void SmallValues_AreParsedEachTime()
     {
         var body = Encoding.UTF8.GetBytes("""{"model":"m","system":"Be brief.","messages":[{"role":"user","content":"hi"}]}""");
