@@ -9,18 +9,13 @@ internal sealed class IdleTimeoutStream(Stream inner, UpstreamIdleWatch watch) :
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        watch.Restart();
         try
         {
-            return await inner.ReadAsync(buffer, watch.Token);
+            return await watch.WaitAsync(inner.ReadAsync(buffer, watch.Token));
         }
         catch (Exception e) when (watch.Expired && e is OperationCanceledException or IOException)
         {
             throw new UpstreamTimeoutException(watch.Timeout);
-        }
-        finally
-        {
-            watch.Pause();
         }
     }
 

@@ -25,6 +25,26 @@ internal sealed class UpstreamIdleWatch : IDisposable
     /// <summary>True when the silence timer, not the client, cancelled the attempt.</summary>
     public bool Expired => _idle.IsCancellationRequested && !_requestToken.IsCancellationRequested;
 
+    /// <summary>Awaits a read started with <see cref="Token"/>, timing the silence only if the read has to wait: one
+    /// that buffered bytes already satisfy arms no timer (two timer-queue operations per upstream event before).</summary>
+    public async ValueTask<T> WaitAsync<T>(ValueTask<T> read)
+    {
+        if (read.IsCompleted)
+        {
+            return await read;
+        }
+
+        Restart();
+        try
+        {
+            return await read;
+        }
+        finally
+        {
+            Pause();
+        }
+    }
+
     public void Restart() => _idle.CancelAfter(Timeout);
 
     public void Pause() => _idle.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);

@@ -182,10 +182,9 @@ internal sealed class CodexWebSocketTurn(
 
     private async Task<bool> ReceiveAsync(ArrayBufferWriter<byte> message, UpstreamIdleWatch watch)
     {
-        watch.Restart();
         try
         {
-            return await connection.ReceiveAsync(message, watch.Token);
+            return await watch.WaitAsync(new ValueTask<bool>(connection.ReceiveAsync(message, watch.Token)));
         }
         catch (Exception e) when (watch.Expired && e is OperationCanceledException or WebSocketException)
         {
@@ -194,10 +193,6 @@ internal sealed class CodexWebSocketTurn(
         catch (WebSocketException e)
         {
             throw new IOException("The WebSocket to the ChatGPT Codex backend broke: " + e.Message, e);
-        }
-        finally
-        {
-            watch.Pause();
         }
     }
 
