@@ -140,7 +140,7 @@ internal sealed class MessageHistoryParser(TimeProvider time)
     /// its comma, or at the closing bracket. Null for a trailing comma or anything else, which a full parse judges.</summary>
     private static int? RestStart(ReadOnlySpan<byte> body, int end)
     {
-        var next = SkipWhitespace(body, end);
+        var next = TopLevelMembers.SkipWhitespace(body, end);
         if (next < body.Length && body[next] == (byte)']')
         {
             return next;
@@ -151,14 +151,8 @@ internal sealed class MessageHistoryParser(TimeProvider time)
             return null;
         }
 
-        var afterComma = SkipWhitespace(body, next + 1);
+        var afterComma = TopLevelMembers.SkipWhitespace(body, next + 1);
         return afterComma < body.Length && body[afterComma] != (byte)']' ? next + 1 : null;
-    }
-
-    private static int SkipWhitespace(ReadOnlySpan<byte> body, int from)
-    {
-        var offset = body[from..].IndexOfAnyExcept(" \t\r\n"u8);
-        return offset < 0 ? body.Length : from + offset;
     }
 
     private void Remember(ParsedBody record, ParsedBody? replacing)

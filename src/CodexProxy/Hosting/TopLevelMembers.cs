@@ -186,7 +186,9 @@ internal static class TopLevelMembers
         }
     }
 
-    private static int SkipWhitespace(ReadOnlySpan<byte> body, int from)
+    /// <summary>The offset of the first byte from <paramref name="from"/> on that is not JSON white space, or the
+    /// body's length.</summary>
+    public static int SkipWhitespace(ReadOnlySpan<byte> body, int from)
     {
         var offset = from >= body.Length ? -1 : body[from..].IndexOfAnyExcept(" \t\r\n"u8);
         return offset < 0 ? body.Length : from + offset;

@@ -172,7 +172,7 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
             return FromString(string.Join(separator._value, parts.Select(part => part._value)));
         }
 
-        var between = separator.Inner();
+        var between = separator.IsEmpty ? ReadOnlySpan<byte>.Empty : separator.Inner();
         var tokens = new byte[parts.Count][];
         var length = 2 + (between.Length * (parts.Count - 1));
         for (var i = 0; i < parts.Count; i++)

@@ -14,7 +14,7 @@ internal static class ToolResultMapper
     /// </summary>
     public const string ErrorPrefix = "[tool error] ";
 
-    private static readonly RawJsonString LineBreak = "\n";
+    private static readonly RawJsonString LineBreak = RawJsonString.Escaped("\n");
 
     public static CodexFunctionCallOutputItem ToOutputItem(ContentBlock block, string path)
     {
