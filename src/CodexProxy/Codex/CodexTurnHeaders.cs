@@ -16,6 +16,15 @@ internal static class CodexTurnHeaders
 {
     public const string TurnStateHeader = "x-codex-turn-state";
 
+    private const string ContextWindowSalt = "context-window:";
+
+    /// <summary>Metadata is written on every request: one scratch buffer and writer per thread, not new ones each time.</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadScratch;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadJsonWriter;
+
     /// <summary>The CLI's window id: the thread and its context-window generation. The proxy never compacts on its
     /// own, so the generation stays 0.</summary>
     public static string WindowId(string threadId) => threadId + ":0";
@@ -26,8 +35,12 @@ internal static class CodexTurnHeaders
     public static string ContextWindowId(string threadId)
     {
         ArgumentNullException.ThrowIfNull(threadId);
+        var maxNameBytes = ContextWindowSalt.Length + Encoding.UTF8.GetMaxByteCount(threadId.Length);
+        var name = maxNameBytes <= 512 ? stackalloc byte[512] : new byte[maxNameBytes];
+        var nameLength = Encoding.UTF8.GetBytes(ContextWindowSalt, name);
+        nameLength += Encoding.UTF8.GetBytes(threadId, name[nameLength..]);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes("context-window:" + threadId), hash);
+        SHA256.HashData(name[..nameLength], hash);
         var bytes = hash[..16];
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // RFC 9562 version 8: name-based, custom hash
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
@@ -43,39 +56,39 @@ internal static class CodexTurnHeaders
     {
         ArgumentNullException.ThrowIfNull(turn);
         traits ??= CodexModelTraits.Default;
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer))
+        var buffer = _threadScratch ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var json = _threadJsonWriter ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        json.WriteStartObject();
+        json.WriteString("installation_id", installationId);
+        json.WriteString("session_id", turn.ThreadId);
+        json.WriteString("thread_id", turn.ThreadId);
+        json.WriteString("agent_name", "/root");
+        json.WriteString("turn_id", turn.TurnId);
+        json.WriteString("window_id", WindowId(turn.ThreadId));
+        json.WriteNumber("window_number", 0);
+        json.WriteString("context_window_id", ContextWindowId(turn.ThreadId));
+        json.WriteString("request_kind", "turn");
+        json.WriteString("history_initialization", "new");
+        json.WriteString("root_turn_id", turn.TurnId);
+        json.WriteString("thread_source", "user");
+        json.WriteString("turn_trigger", "exec");
+        json.WriteString("sandbox", "none");
+        json.WriteString("sandbox_mode", "danger-full-access");
+        json.WriteBoolean("auto_review_enabled", false);
+        json.WriteBoolean("node_repl_auto_review_required", traits.NodeReplAutoReviewRequired);
+        json.WriteBoolean("node_repl_disabled", traits.NodeReplDisabled);
+        json.WriteNumber("turn_started_at_unix_ms", turn.StartedAt.ToUnixTimeMilliseconds());
+        json.WriteBoolean("analytics_enabled", false);
+        json.WriteString("model", model);
+        if (reasoningEffort is not null)
         {
-            json.WriteStartObject();
-            json.WriteString("installation_id", installationId);
-            json.WriteString("session_id", turn.ThreadId);
-            json.WriteString("thread_id", turn.ThreadId);
-            json.WriteString("agent_name", "/root");
-            json.WriteString("turn_id", turn.TurnId);
-            json.WriteString("window_id", WindowId(turn.ThreadId));
-            json.WriteNumber("window_number", 0);
-            json.WriteString("context_window_id", ContextWindowId(turn.ThreadId));
-            json.WriteString("request_kind", "turn");
-            json.WriteString("history_initialization", "new");
-            json.WriteString("root_turn_id", turn.TurnId);
-            json.WriteString("thread_source", "user");
-            json.WriteString("turn_trigger", "exec");
-            json.WriteString("sandbox", "none");
-            json.WriteString("sandbox_mode", "danger-full-access");
-            json.WriteBoolean("auto_review_enabled", false);
-            json.WriteBoolean("node_repl_auto_review_required", traits.NodeReplAutoReviewRequired);
-            json.WriteBoolean("node_repl_disabled", traits.NodeReplDisabled);
-            json.WriteNumber("turn_started_at_unix_ms", turn.StartedAt.ToUnixTimeMilliseconds());
-            json.WriteBoolean("analytics_enabled", false);
-            json.WriteString("model", model);
-            if (reasoningEffort is not null)
-            {
-                json.WriteString("reasoning_effort", reasoningEffort);
-            }
-
-            json.WriteEndObject();
+            json.WriteString("reasoning_effort", reasoningEffort);
         }
 
+        json.WriteEndObject();
+        json.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

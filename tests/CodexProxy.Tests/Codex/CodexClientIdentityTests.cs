@@ -41,6 +41,7 @@ public sealed class CodexClientIdentityTests
         var json = CodexTurnHeaders.TurnMetadata(turn, "inst-1", "gpt-6.1-sol", "high", new CodexModelTraits(NodeReplAutoReviewRequired: true, NodeReplDisabled: false));
 
         var window = CodexTurnHeaders.ContextWindowId("thread-1");
+        Assert.Equal("ab12bf26-ede2-83f8-a4aa-f9b79b9ea707", window); // the first 16 bytes of SHA-256("context-window:thread-1"), as version 8
         Assert.Equal(
             $$"""{"installation_id":"inst-1","session_id":"thread-1","thread_id":"thread-1","agent_name":"/root","turn_id":"turn-1","window_id":"thread-1:0","window_number":0,"context_window_id":"{{window}}","request_kind":"turn","history_initialization":"new","root_turn_id":"turn-1","thread_source":"user","turn_trigger":"exec","sandbox":"none","sandbox_mode":"danger-full-access","auto_review_enabled":false,"node_repl_auto_review_required":true,"node_repl_disabled":false,"turn_started_at_unix_ms":1767225600123,"analytics_enabled":false,"model":"gpt-6.1-sol","reasoning_effort":"high"}""",
             json);

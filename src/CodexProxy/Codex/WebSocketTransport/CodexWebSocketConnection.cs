@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Net.WebSockets;
+using CodexProxy.IO;
 
 namespace CodexProxy.Codex;
 
@@ -66,11 +66,11 @@ internal sealed class CodexWebSocketConnection(ClientWebSocket socket, string ac
 
     /// <summary>One whole text message into <paramref name="message"/> (cleared first); false when the backend closed
     /// the socket. Binary messages are skipped, as the official client does.</summary>
-    public async Task<bool> ReceiveAsync(ArrayBufferWriter<byte> message, CancellationToken cancellationToken)
+    public async ValueTask<bool> ReceiveAsync(PooledBufferWriter message, CancellationToken cancellationToken)
     {
         while (true)
         {
-            message.ResetWrittenCount();
+            message.Clear();
             ValueWebSocketReceiveResult received;
             do
             {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CodexProxy.Anthropic;
 using CodexProxy.IO;
 
@@ -17,7 +18,15 @@ internal static class InstructionsBuilder
     /// instructions differ between conversations and defeat prefix caching; it carries nothing for the model.</summary>
     public const string BillingHeaderPrefix = "x-anthropic-billing-header:";
 
+    /// <summary>Shorter instructions cost less to join again than to remember.</summary>
+    private const int RememberedFromBytes = 1024;
+
     private static readonly RawJsonString Separator = RawJsonString.Escaped("\n\n");
+
+    /// <summary>By the identity of the parsed list: a client's repeated <c>system</c> is handed out again as the same
+    /// list (see <c>RepeatedRequestParts</c>), so its instructions are joined once, not copied again every turn.
+    /// Entries go with their lists.</summary>
+    private static readonly ConditionalWeakTable<IReadOnlyList<ContentBlock>, RawJsonString> Joined = new();
 
     public static RawJsonString Build(IReadOnlyList<ContentBlock>? system)
     {
@@ -26,6 +35,22 @@ internal static class InstructionsBuilder
             return Fallback;
         }
 
+        if (Joined.TryGetValue(system, out var joined))
+        {
+            return joined;
+        }
+
+        var instructions = Join(system);
+        if (instructions.Token.Length >= RememberedFromBytes)
+        {
+            Joined.AddOrUpdate(system, instructions);
+        }
+
+        return instructions;
+    }
+
+    private static RawJsonString Join(IReadOnlyList<ContentBlock> system)
+    {
         var parts = new List<RawJsonString>(system.Count);
         for (var i = 0; i < system.Count; i++)
         {
