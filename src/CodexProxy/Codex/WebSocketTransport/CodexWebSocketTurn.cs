@@ -30,15 +30,21 @@ internal sealed class CodexWebSocketTurn(
     private const string ConnectionLimitReached = "websocket_connection_limit_reached";
 
     private readonly ItemDigest _settings = ItemDigest.OfSettings(request);
-    private readonly InputDigests _input = new(request.Input);
+    private InputDigests? _input;
     private TurnPlan _plan;
     private int _released;
 
     public async Task SendAsync(CancellationToken cancellationToken)
     {
+        // The items' bytes are held only while the frame is written; the rare second frame (after
+        // previous_response_not_found) serialises the items again.
+        using var items = RenderedInputItems.Render(request.Input, request.ClientBodyBytes);
+        _input = new InputDigests(items);
         _plan = IncrementalTurnPlanner.Plan(connection.Chain, connection.NoChainReason, connection.AccountKey, _settings, _input);
         await SendFrameAsync(cancellationToken);
     }
+
+    private InputDigests Input => _input ?? throw new InvalidOperationException("The turn's request was not sent.");
 
     /// <summary>The response's events. Disposing them, read to the end or not (or never started), frees the socket
     /// for the next turn only after the terminal event; otherwise the socket is abandoned.</summary>
@@ -157,7 +163,7 @@ internal sealed class CodexWebSocketTurn(
         {
             FrameType = "response.create",
             PreviousResponseId = _plan.PreviousResponseId,
-            Input = _plan.Incremental ? request.Input.Skip(_plan.NewItemsFrom).ToArray() : request.Input,
+            Input = Input.ItemsFrom(_plan.Incremental ? _plan.NewItemsFrom : 0),
             ClientMetadata = metadata,
         };
         var buffer = new PooledBufferWriter(BodyBufferPool.Instance, OutgoingBody.InitialCapacity(_plan.Incremental ? 0 : request.ClientBodyBytes));
@@ -177,7 +183,7 @@ internal sealed class CodexWebSocketTurn(
     /// <summary>A completed response leaves the backend holding this request's input and the response's output.</summary>
     private ConversationChain? ChainAfter(CodexStreamEvent terminal, List<ItemDigest> outputs) =>
         terminal.Type == "response.completed" && terminal.Response?.Id is { Length: > 0 } id
-            ? new ConversationChain(id, connection.AccountKey, _settings, [.. _input.Sent, .. outputs], _input.Count)
+            ? new ConversationChain(id, connection.AccountKey, _settings, [.. Input.Sent, .. outputs], Input.Count)
             : null;
 
     private async ValueTask<bool> ReceiveAsync(PooledBufferWriter message, UpstreamIdleWatch watch)

@@ -45,6 +45,14 @@ internal sealed class InputDigests(IReadOnlyList<CodexInputItem> items)
     public int Count => Sent.Count;
 
     public IReadOnlyList<ItemDigest> ValuesOf(int from, int count) => ItemDigest.OfValues(items, from, count);
+
+    /// <summary>The items from <paramref name="index"/> on, for a frame: with their rendered bytes while they are held.</summary>
+    public IReadOnlyList<CodexInputItem> ItemsFrom(int index) => items switch
+    {
+        _ when index == 0 => items,
+        RenderedInputItems rendered => rendered.Skip(index),
+        _ => [.. items.Skip(index)],
+    };
 }
 
 /// <summary>How to send one turn: <see cref="PreviousResponseId"/> and the input from <see cref="NewItemsFrom"/> on,

@@ -24,8 +24,23 @@ internal readonly record struct ItemDigest(int Length, UInt128 Hash)
     /// it is several times faster than SHA-256 over a multi-megabyte history.</summary>
     public static ItemDigest Of(ReadOnlySpan<byte> bytes) => new(bytes.Length, XxHash128.HashToUInt128(bytes));
 
-    /// <summary>The digest of each input item as its bytes appear inside the request body.</summary>
-    public static ItemDigest[] OfSentItems(IReadOnlyList<CodexInputItem> items) => Digest(items, 0, items.Count, CodexJsonContext.Wire);
+    /// <summary>The digest of each input item as its bytes appear inside the request body (the bytes held by
+    /// <see cref="RenderedInputItems"/>, else serialised for this).</summary>
+    public static ItemDigest[] OfSentItems(IReadOnlyList<CodexInputItem> items)
+    {
+        if (items is not RenderedInputItems { IsRendered: true } rendered)
+        {
+            return Digest(items, 0, items.Count, CodexJsonContext.Wire);
+        }
+
+        var digests = new ItemDigest[rendered.Count];
+        for (var i = 0; i < digests.Length; i++)
+        {
+            digests[i] = Of(rendered.BytesOf(i));
+        }
+
+        return digests;
+    }
 
     /// <summary>The digest of the values of <paramref name="count"/> items from <paramref name="from"/>, whatever
     /// their spelling.</summary>

@@ -10,6 +10,7 @@ namespace CodexProxy.Codex.Wire;
 [JsonSerializable(typeof(CodexStreamEvent))]
 [JsonSerializable(typeof(CodexError))]
 [JsonSerializable(typeof(IReadOnlyList<CodexContentPart>))]
+[JsonSerializable(typeof(IReadOnlyList<CodexInputItem>))]
 internal sealed partial class CodexJsonContext : JsonSerializerContext
 {
     /// <summary>For request bodies sent upstream: non-ASCII text (Korean, code with <c>&lt;</c>, <c>&amp;</c>,

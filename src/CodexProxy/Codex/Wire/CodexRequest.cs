@@ -24,7 +24,9 @@ internal sealed record CodexRequest
     /// the first <c>developer</c> input message).</summary>
     [JsonPropertyName("instructions")] public string? Instructions { get; init; }
 
-    [JsonPropertyName("input")] public required IReadOnlyList<CodexInputItem> Input { get; init; }
+    [JsonPropertyName("input")]
+    [JsonConverter(typeof(InputItemsConverter))]
+    public required IReadOnlyList<CodexInputItem> Input { get; init; }
 
     /// <summary>Null for the Responses-lite shape, whose tools travel in an <c>additional_tools</c> input item.</summary>
     [JsonPropertyName("tools")] public IReadOnlyList<CodexTool>? Tools { get; init; } = [];
