@@ -36,7 +36,7 @@ internal static class ProxyApp
         // One provider for every sink, so redaction cannot be bypassed by a sink that was forgotten.
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(options.LogLevel);
-        builder.Services.AddSingleton(new LogSinks(options.LogToConsole ? Console.Error : TextWriter.Null, options.LogFile));
+        builder.Services.AddSingleton(new LogSinks(options.LogToConsole ? LogSinks.BufferedStandardError() : TextWriter.Null, options.LogFile));
         builder.Services.AddSingleton<ILoggerProvider, ProxyLoggerProvider>();
         LogRedactor.AddSecret(options.ProxyApiKey);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

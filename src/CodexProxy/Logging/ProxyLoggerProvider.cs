@@ -1,9 +1,16 @@
 using System.Globalization;
+using System.Text;
 
 namespace CodexProxy.Logging;
 
 /// <summary>Where log lines go: a console writer and a rolling file. Replaceable in DI (tests capture both).</summary>
-internal sealed record LogSinks(TextWriter Console, string FilePath, long RotateBytes = RollingLogFile.DefaultMaxBytes);
+internal sealed record LogSinks(TextWriter Console, string FilePath, long RotateBytes = RollingLogFile.DefaultMaxBytes)
+{
+    /// <summary>Standard error for the log's batches. <see cref="System.Console.Error"/> writes every 256 characters,
+    /// a system call per log line under load; this one writes when the log writer flushes, once per batch.</summary>
+    public static TextWriter BufferedStandardError() =>
+        new StreamWriter(System.Console.OpenStandardError(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024);
+}
 
 /// <summary>The proxy's only logger provider: one redacted line per entry, to the console and the log file.
 /// Lines are redacted on the caller's thread and written in the background.</summary>
