@@ -22,7 +22,7 @@ public class StreamTranslationBenchmarks
         """{"type":"response.output_text.delta","sequence_number":7,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"word ","logprobs":[]}"""u8.ToArray();
 
     // One per stream in the proxy; it remembers the item id, which repeats across a stream's deltas.
-    private readonly CodexDeltaEventParser _deltaParser = new();
+    private readonly CodexFlatEventParser _deltaParser = new();
     private readonly ArrayBufferWriter<byte> _output = new(64 * 1024);
     private readonly ContentBlockDeltaEvent _textDelta = new(0, new TextDelta("word "));
 

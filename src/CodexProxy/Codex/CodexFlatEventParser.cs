@@ -4,20 +4,24 @@ using CodexProxy.Codex.Wire;
 namespace CodexProxy.Codex;
 
 /// <summary>
-/// Reads the flat delta events, which are nearly every event of a stream, with <see cref="Utf8JsonReader"/> instead of
-/// the serializer: the event type is one of a few shared strings, and the item id is reused while it repeats, so a
-/// delta costs one record and its text. Anything unexpected (another type, a nested or mistyped field) returns null
-/// and the caller falls back to the serializer, so the result is always what the serializer would give.
+/// Reads the flat text events with <see cref="Utf8JsonReader"/> instead of the serializer: the deltas, which are nearly
+/// every event of a stream, and the <c>.done</c> event that repeats their whole text. The event type is one of a few
+/// shared strings, and the item id is reused while it repeats, so an event costs one record and its text. Anything
+/// unexpected (another type, a nested or mistyped field) returns null and the caller falls back to the serializer, so
+/// the result is always what the serializer would give.
 /// One instance per upstream stream (it remembers the last item id); not thread-safe.
 /// </summary>
-internal sealed class CodexDeltaEventParser
+internal sealed class CodexFlatEventParser
 {
-    private static readonly string[] DeltaTypes =
+    private static readonly string[] FlatTypes =
     [
         "response.output_text.delta",
         "response.reasoning_summary_text.delta",
         "response.function_call_arguments.delta",
         "response.refusal.delta",
+        "response.output_text.done",
+        "response.reasoning_summary_text.done",
+        "response.function_call_arguments.done",
     ];
 
     private string? _lastItemId;
@@ -30,7 +34,7 @@ internal sealed class CodexDeltaEventParser
             return null;
         }
 
-        string? type = null, itemId = null, delta = null;
+        string? type = null, itemId = null, delta = null, text = null, arguments = null;
         int? outputIndex = null, contentIndex = null, summaryIndex = null;
         long? sequenceNumber = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -39,8 +43,10 @@ internal sealed class CodexDeltaEventParser
             reader.Read();
             var read = field switch
             {
-                Field.Type => (type = KnownDeltaType(ref reader)) is not null,
-                Field.Delta => reader.TokenType == JsonTokenType.String && (delta = reader.GetString()) is not null,
+                Field.Type => (type = KnownFlatType(ref reader)) is not null,
+                Field.Delta => (delta = String(ref reader)) is not null,
+                Field.Text => (text = String(ref reader)) is not null,
+                Field.Arguments => (arguments = String(ref reader)) is not null,
                 Field.ItemId => (itemId = ItemId(ref reader)) is not null,
                 Field.OutputIndex => (outputIndex = Int32(ref reader)) is not null,
                 Field.ContentIndex => (contentIndex = Int32(ref reader)) is not null,
@@ -70,17 +76,19 @@ internal sealed class CodexDeltaEventParser
             ContentIndex = contentIndex,
             SummaryIndex = summaryIndex,
             Delta = delta,
+            Text = text,
+            Arguments = arguments,
         };
     }
 
-    private static string? KnownDeltaType(ref Utf8JsonReader reader)
+    private static string? KnownFlatType(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
             return null;
         }
 
-        foreach (var type in DeltaTypes)
+        foreach (var type in FlatTypes)
         {
             if (reader.ValueTextEquals(type))
             {
@@ -106,6 +114,9 @@ internal sealed class CodexDeltaEventParser
         return _lastItemId;
     }
 
+    private static string? String(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+
     private static int? Int32(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value) ? value : null;
 
@@ -117,6 +128,8 @@ internal sealed class CodexDeltaEventParser
     private static Field FieldNamed(ref Utf8JsonReader reader) =>
         reader.ValueTextEquals("type"u8) ? Field.Type
         : reader.ValueTextEquals("delta"u8) ? Field.Delta
+        : reader.ValueTextEquals("text"u8) ? Field.Text
+        : reader.ValueTextEquals("arguments"u8) ? Field.Arguments
         : reader.ValueTextEquals("item_id"u8) ? Field.ItemId
         : reader.ValueTextEquals("output_index"u8) ? Field.OutputIndex
         : reader.ValueTextEquals("content_index"u8) ? Field.ContentIndex
@@ -127,8 +140,8 @@ internal sealed class CodexDeltaEventParser
 
     /// <summary>Properties of <see cref="CodexStreamEvent"/> this reader does not fill in.</summary>
     private static bool IsModelledElsewhere(ref Utf8JsonReader name) =>
-        name.ValueTextEquals("response"u8) || name.ValueTextEquals("item"u8) || name.ValueTextEquals("text"u8)
-        || name.ValueTextEquals("arguments"u8) || name.ValueTextEquals("error"u8) || name.ValueTextEquals("code"u8)
+        name.ValueTextEquals("response"u8) || name.ValueTextEquals("item"u8) || name.ValueTextEquals("error"u8)
+        || name.ValueTextEquals("code"u8)
         || name.ValueTextEquals("message"u8) || name.ValueTextEquals("part"u8);
 
     private enum Field
@@ -136,6 +149,8 @@ internal sealed class CodexDeltaEventParser
         Other,
         Type,
         Delta,
+        Text,
+        Arguments,
         ItemId,
         OutputIndex,
         ContentIndex,
