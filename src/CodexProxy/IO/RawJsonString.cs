@@ -33,6 +33,13 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
     /// <summary>Escaped UTF-8 with the quotes: a complete JSON string token.</summary>
     private readonly byte[]? _token;
 
+    /// <summary>The last answer of <see cref="WriteNormalized"/>'s check, with the encoder it was for: instructions and
+    /// other long text held once and written normalised every turn are scanned once.</summary>
+    private EscapeCheck? _escapeCheck;
+
+    /// <summary>Shorter text is scanned again rather than given a remembered answer.</summary>
+    private const int RememberedEscapeCheckBytes = 1024;
+
     private RawJsonString(string value) => _value = value;
 
     private RawJsonString(byte[] token) => _token = token;
@@ -141,13 +148,29 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
     public void WriteNormalized(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        if (_token is not null && JsonEscaping.IsWrittenAlike(_token.AsSpan(1, _token.Length - 2), writer.Options.Encoder))
+        if (_token is not null && IsWrittenAlike(writer.Options.Encoder))
         {
             writer.WriteRawValue(_token, skipInputValidation: true);
             return;
         }
 
         writer.WriteStringValue(Decode());
+    }
+
+    private bool IsWrittenAlike(JavaScriptEncoder? encoder)
+    {
+        if (_escapeCheck is { } known && ReferenceEquals(known.Encoder, encoder))
+        {
+            return known.WrittenAlike;
+        }
+
+        var alike = JsonEscaping.IsWrittenAlike(_token.AsSpan(1, _token!.Length - 2), encoder);
+        if (_token.Length >= RememberedEscapeCheckBytes)
+        {
+            _escapeCheck = new EscapeCheck(encoder, alike);
+        }
+
+        return alike;
     }
 
     /// <summary>The parts one after another. A single part is returned as it is; raw parts are joined as bytes.</summary>
@@ -266,4 +289,6 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    private sealed record EscapeCheck(JavaScriptEncoder? Encoder, bool WrittenAlike);
 }

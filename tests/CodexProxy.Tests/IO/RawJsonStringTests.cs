@@ -213,6 +213,21 @@ public sealed class RawJsonStringTests
         }
     }
 
+    [Fact]
+    public void WriteNormalized_OfLongTextAgainAndWithAnotherEncoder_IsWhatWriteStringValueWrites()
+    {
+        var alike = string.Concat(Enumerable.Repeat("""plain \"quoted\" line\n""", 80));
+        var unlike = string.Concat(Enumerable.Repeat("""caf\u00e9 \u001b[0m """, 80));
+        foreach (var spelling in new[] { alike, unlike })
+        {
+            var text = ReadToken(Encoding.UTF8.GetBytes("\"" + spelling + "\""));
+            foreach (var encoder in new[] { Relaxed, Relaxed, null, Relaxed, null })
+            {
+                Assert.Equal(Write(w => w.WriteStringValue(text.Decode()), encoder), Write(text.WriteNormalized, encoder));
+            }
+        }
+    }
+
     /// <summary>As JSON.stringify writes a string: short escapes, other control characters as lowercase \u00xx.</summary>
     private static byte[] JavaScriptSpelling(string value)
     {
