@@ -11,7 +11,18 @@ internal sealed partial record CatalogSnapshot(IReadOnlyList<CatalogModel> Model
     /// <summary><c>live</c> or <c>built-in</c>, as every surface that shows the catalogue labels it.</summary>
     public string Source => Live ? LiveLabel : BuiltInLabel;
 
-    public CatalogModel? Find(string slug) => Models.FirstOrDefault(m => m.Slug.Equals(slug, StringComparison.OrdinalIgnoreCase));
+    public CatalogModel? Find(string slug)
+    {
+        foreach (var model in Models)
+        {
+            if (model.Slug.Equals(slug, StringComparison.OrdinalIgnoreCase))
+            {
+                return model;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Models the account's plan may use (all, when the plan or the model's plan list is unknown).</summary>
     public IEnumerable<CatalogModel> Usable => Models.Where(m => m.AvailableOn(PlanType));
@@ -41,6 +52,11 @@ internal sealed partial record CatalogSnapshot(IReadOnlyList<CatalogModel> Model
     public CatalogModel FollowUpgrades(CatalogModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (model.Upgrade is null)
+        {
+            return model; // the usual case, on every request: no set to allocate
+        }
+
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { model.Slug };
         while (model.Upgrade is { } upgrade && Find(upgrade.Model) is { } next && seen.Add(next.Slug))
         {

@@ -93,9 +93,16 @@ internal static class ModelResolver
             return new ResolvedModel(name, null);
         }
 
-        var suffix = name[(dash + 1)..];
-        var effort = Array.Find(EffortSuffixes, e => e.Equals(suffix, StringComparison.OrdinalIgnoreCase));
-        return effort is null ? new ResolvedModel(name, null) : new ResolvedModel(name[..dash], effort);
+        var suffix = name.AsSpan(dash + 1);
+        foreach (var effort in EffortSuffixes)
+        {
+            if (suffix.Equals(effort, StringComparison.OrdinalIgnoreCase))
+            {
+                return new ResolvedModel(name[..dash], effort);
+            }
+        }
+
+        return new ResolvedModel(name, null);
     }
 
     private static ResolvedModel ResolveClaude(string name, ModelMappingOptions options, CatalogSnapshot? catalog)
@@ -113,7 +120,7 @@ internal static class ModelResolver
             return SplitEffortSuffix(overrideModel.Trim());
         }
 
-        var target = (ModelTarget?)Table.Value.Families.FirstOrDefault(f => f.Family == family) ?? Table.Value.ClaudeDefault;
+        var target = (ModelTarget?)FamilyMappingOf(family) ?? Table.Value.ClaudeDefault;
         var parsed = SplitEffortSuffix(target.Slug);
         if (catalog is not null)
         {
@@ -123,10 +130,32 @@ internal static class ModelResolver
         return parsed.Effort is null ? parsed with { Effort = target.Effort, EffortIsDefault = target.Effort is not null } : parsed;
     }
 
-    private static string? FamilyOf(string name) =>
-        Table.Value.Families
-            .Select(f => f.Family)
-            .FirstOrDefault(family => name.Contains(family, StringComparison.OrdinalIgnoreCase));
+    // Loops rather than LINQ: every request resolves its model, and the lambdas' allocations showed in its profile.
+    private static string? FamilyOf(string name)
+    {
+        foreach (var target in Table.Value.Families)
+        {
+            if (name.Contains(target.Family, StringComparison.OrdinalIgnoreCase))
+            {
+                return target.Family;
+            }
+        }
+
+        return null;
+    }
+
+    private static FamilyMapping? FamilyMappingOf(string? family)
+    {
+        foreach (var target in Table.Value.Families)
+        {
+            if (target.Family == family)
+            {
+                return target;
+            }
+        }
+
+        return null;
+    }
 
     private static AliasMapping? FindAlias(string name) =>
         Table.Value.Aliases.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
