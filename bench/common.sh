@@ -43,14 +43,16 @@ start_fake() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# Starts the proxy against $fake_url; sets proxy_pid and proxy_url.
+# Starts the proxy ("${proxy_cmd[@]}") against $fake_url, with its own home and log named after $1 (default
+# "proxy"); sets proxy_pid and proxy_url.
 start_proxy() {
-  local home="$work/home" port
+  local name="${1:-proxy}" home port
+  home="$work/$name.home"
   mkdir -p "$home"
   printf '{"access_token":"bench-token","refresh_token":"bench-refresh","expires_at":4102444800000,"chatgpt_account_id":"bench"}' >"$home/tokens.json"
   port="$(free_port)"
-  PORT="$port" CODEX_BASE_URL="$fake_url" CHATGPT_CODEX_PROXY_HOME="$home" LOG_FILE="$work/proxy.log" \
-    "${proxy_cmd[@]}" start >>"$work/proxy.out" 2>&1 &
+  PORT="$port" CODEX_BASE_URL="$fake_url" CHATGPT_CODEX_PROXY_HOME="$home" LOG_FILE="$work/$name.log" \
+    "${proxy_cmd[@]}" start >>"$work/$name.out" 2>&1 &
   proxy_pid=$!
   pids+=("$proxy_pid")
   proxy_url="http://127.0.0.1:$port"
@@ -58,7 +60,7 @@ start_proxy() {
     if curl -fsS "$proxy_url/health" >/dev/null 2>&1; then return 0; fi
     sleep 0.05
   done
-  echo "proxy did not start:" >&2; cat "$work/proxy.out" >&2; exit 1
+  echo "proxy did not start:" >&2; cat "$work/$name.out" >&2; exit 1
 }
 
 clk_tck="$(getconf CLK_TCK)"
