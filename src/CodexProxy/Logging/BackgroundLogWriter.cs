@@ -21,7 +21,7 @@ internal sealed class BackgroundLogWriter : IDisposable
     /// about a tenth of a small streamed request's CPU under load (bench/README.md).</summary>
     public static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(20);
 
-    private readonly Channel<string> _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxQueuedLines)
+    private readonly Channel<QueuedLine> _lines = Channel.CreateBounded<QueuedLine>(new BoundedChannelOptions(MaxQueuedLines)
     {
         SingleReader = true,
         FullMode = BoundedChannelFullMode.DropWrite,
@@ -41,10 +41,17 @@ internal sealed class BackgroundLogWriter : IDisposable
 
     public void Enqueue(string line)
     {
-        if (!_lines.Writer.TryWrite(line))
+        if (!_lines.Writer.TryWrite(new QueuedLine(line, Flushed: null)))
         {
             Interlocked.Increment(ref _dropped);
         }
+    }
+
+    /// <summary>Completes once every line queued before the call is written (or dropped).</summary>
+    public Task FlushAsync()
+    {
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _lines.Writer.TryWrite(new QueuedLine(Line: null, flushed)) ? flushed.Task : Task.CompletedTask;
     }
 
     public void Dispose()
@@ -57,13 +64,21 @@ internal sealed class BackgroundLogWriter : IDisposable
     private async Task DrainAsync()
     {
         var batch = new StringBuilder();
+        var flushes = new List<TaskCompletionSource>();
         var reader = _lines.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Length < MaxBatchChars && reader.TryRead(out var line))
+            while (batch.Length < MaxBatchChars && reader.TryRead(out var queued))
             {
-                batch.Append(line).Append(Environment.NewLine);
+                if (queued.Flushed is { } flushed)
+                {
+                    flushes.Add(flushed);
+                }
+                else
+                {
+                    batch.Append(queued.Line).Append(Environment.NewLine);
+                }
             }
 
             if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
@@ -71,18 +86,35 @@ internal sealed class BackgroundLogWriter : IDisposable
                 batch.Append($"{dropped} log lines were dropped: the log could not be written as fast as it was produced.").Append(Environment.NewLine);
             }
 
-            var text = batch.ToString();
-            _file.Write(text);
-            if (_file.TakeFailure() is { } failure)
+            if (batch.Length > 0)
             {
-                text += $"The log file is not written: {failure}{Environment.NewLine}";
+                Write(batch.ToString());
             }
 
-            WriteToConsole(text);
+            foreach (var flushed in flushes)
+            {
+                flushed.SetResult();
+            }
+
+            flushes.Clear();
 
             // Pacing only, not a clock reading: the real interval even under a test's fake time.
             await Task.Delay(WriteInterval).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A line, or a request to be told when the lines before it are written.</summary>
+    private readonly record struct QueuedLine(string? Line, TaskCompletionSource? Flushed);
+
+    private void Write(string text)
+    {
+        _file.Write(text);
+        if (_file.TakeFailure() is { } failure)
+        {
+            text += $"The log file is not written: {failure}{Environment.NewLine}";
+        }
+
+        WriteToConsole(text);
     }
 
     private void WriteToConsole(string text)

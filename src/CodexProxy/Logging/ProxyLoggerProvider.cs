@@ -22,6 +22,9 @@ internal sealed class ProxyLoggerProvider(LogSinks sinks, TimeProvider time) : I
 
     public void Dispose() => _writer.Dispose();
 
+    /// <summary>Completes once every line logged before the call is written to both sinks.</summary>
+    public Task FlushAsync() => _writer.FlushAsync();
+
     internal void Write(LogLevel level, string category, string message, Exception? exception)
     {
         // Escaped here, once, so no call site can forget: message arguments often come from a request.

@@ -155,8 +155,14 @@ internal sealed class ProxyFixture : IAsyncDisposable
     }
 
     /// <summary>The log file as written so far (each line is flushed as it is logged).</summary>
+    /// <summary>The log file with every line logged before the call (the proxy writes its log in the background).</summary>
     public async Task<string> ReadLogFileAsync(CancellationToken cancellationToken)
     {
+        foreach (var provider in _app.Services.GetServices<ILoggerProvider>().OfType<ProxyLoggerProvider>())
+        {
+            await provider.FlushAsync().WaitAsync(cancellationToken);
+        }
+
         await using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var reader = new StreamReader(stream);
         return await reader.ReadToEndAsync(cancellationToken);

@@ -36,7 +36,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
 
     public string LogFile => _proxy.LogFile;
 
-    /// <summary>The log file as written so far (each line is flushed as it is logged).</summary>
+    /// <summary>The log file with every line logged before the call.</summary>
     public Task<string> ReadLogFileAsync() => _proxy.ReadLogFileAsync(TestContext.Current.CancellationToken);
 
     public static async Task<ProxyHarness> StartAsync(Func<ProxyOptions, ProxyOptions>? adjust = null, Uri? upstreamOverride = null)

@@ -35,6 +35,31 @@ public sealed class BackgroundLogWriterTests
     }
 
     [Fact]
+    public async Task FlushAsync_CompletesOnceEveryEarlierLineIsInBothSinks()
+    {
+        var directory = Directory.CreateTempSubdirectory("cxp-log-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "proxy.log");
+            var console = new CountingWriter();
+            using var writer = new BackgroundLogWriter(console, new RollingLogFile(path));
+            for (var i = 0; i < 200; i++)
+            {
+                writer.Enqueue($"line {i}");
+            }
+
+            await writer.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+            Assert.Equal(200, File.ReadAllLines(path).Length);
+            Assert.Equal(200, console.Text.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Length);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void BufferedStandardError_HoldsTextUntilFlushed()
     {
         using var error = LogSinks.BufferedStandardError();

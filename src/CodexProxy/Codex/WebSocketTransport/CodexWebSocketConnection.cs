@@ -9,7 +9,7 @@ namespace CodexProxy.Codex;
 /// releases it at its terminal event; a turn that ends any other way (client gone, socket error, idle timeout)
 /// abandons the socket, since the backend may still be answering on it.
 /// </summary>
-internal sealed class CodexWebSocketConnection(ClientWebSocket socket, string accountKey, string credentialKey, DateTimeOffset openedAt) : IDisposable
+internal sealed class CodexWebSocketConnection(WebSocket socket, string accountKey, string credentialKey, DateTimeOffset openedAt) : IDisposable
 {
     private const int ReceiveChunkBytes = 16 * 1024;
 

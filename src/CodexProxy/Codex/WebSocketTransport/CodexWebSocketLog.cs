@@ -17,4 +17,7 @@ internal static partial class CodexWebSocketLog
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A turn of this conversation is already running on its WebSocket; this one goes over HTTPS")]
     public static partial void ConcurrentTurn(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "All {Capacity} WebSockets are in recent use by other conversations; this turn goes over HTTPS")]
+    public static partial void PoolFull(ILogger logger, int capacity);
 }

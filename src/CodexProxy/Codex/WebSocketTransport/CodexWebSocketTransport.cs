@@ -78,6 +78,12 @@ internal sealed class CodexWebSocketTransport(
             return null;
         }
 
+        if (connection is null && !Pool.HasRoom())
+        {
+            CodexWebSocketLog.PoolFull(logger, Pool.Capacity);
+            return null;
+        }
+
         var turn = client.BeginTurn(request);
         var turnMetadata = CodexTurnHeaders.TurnMetadata(turn, state.InstallationId, request.Model, request.Reasoning?.Effort, request.ModelTraits);
         if (connection is null)

@@ -200,6 +200,32 @@ public sealed class CodexWebSocketFaultTests
     }
 
     [Fact]
+    public async Task MoreConversationsThanSockets_TheNewOneGoesOverHttp_AndNoSocketIsTakenAway()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var upstream = await CodexWebSocketEndToEndTests.StartWebSocketUpstreamAsync(ct);
+        await using var proxy = await ProxyFixture.StartAsync(upstream, ct);
+        var conversations = Enumerable.Range(0, CodexProxy.Codex.CodexWebSocketPool.DefaultCapacity + 1)
+            .Select(i => new ToolLoopConversation($"5d0c2f7e-0000-4000-8000-{i:x12}", toolTurns: 1))
+            .ToArray();
+        upstream.Responder = conversations[0].Answer; // the answer depends only on the tool results in the request
+
+        for (var turn = 0; turn < 2; turn++)
+        {
+            foreach (var conversation in conversations)
+            {
+                await conversation.TurnAsync(proxy, ct);
+            }
+        }
+
+        var sockets = CodexProxy.Codex.CodexWebSocketPool.DefaultCapacity;
+        Assert.Equal(sockets, upstream.WebSocketAttempts.Count); // every kept conversation kept its socket
+        Assert.Equal(2 * sockets, upstream.WebSocketTurns.Count);
+        Assert.Equal(2, upstream.Requests.Count); // the conversation beyond the sockets, both turns
+        Assert.Empty(upstream.Rejections);
+    }
+
+    [Fact]
     public async Task UsageLimitErrorFrame_IsAnsweredLikeTheHttp429()
     {
         var ct = TestContext.Current.CancellationToken;
