@@ -15,8 +15,8 @@ internal static class CodexEventReader
         [EnumeratorCancellation] CancellationToken cancellationToken,
         IReadOnlyList<IRateLimitEventObserver>? rateLimitObservers = null)
     {
-        var deltas = new CodexFlatEventParser();
-        var parser = SseParser.Create(body, (_, data) => Parse(data, deltas, rateLimitObservers));
+        var flatEvents = new CodexFlatEventParser();
+        var parser = SseParser.Create(body, (_, data) => Parse(data, flatEvents, rateLimitObservers));
         await foreach (var item in parser.EnumerateAsync(cancellationToken))
         {
             if (item.Data is { } codexEvent)
@@ -29,7 +29,7 @@ internal static class CodexEventReader
     /// <summary>Unparsable data lines are skipped, as the official client does; a stream that then
     /// lacks <c>response.completed</c> is reported as truncated by the translator.</summary>
     internal static CodexStreamEvent? Parse(
-        ReadOnlySpan<byte> data, CodexFlatEventParser? deltas = null, IReadOnlyList<IRateLimitEventObserver>? rateLimitObservers = null)
+        ReadOnlySpan<byte> data, CodexFlatEventParser? flatEvents = null, IReadOnlyList<IRateLimitEventObserver>? rateLimitObservers = null)
     {
         if (data.IsEmpty || data.SequenceEqual("[DONE]"u8))
         {
@@ -38,7 +38,7 @@ internal static class CodexEventReader
 
         try
         {
-            var codexEvent = (deltas ?? new CodexFlatEventParser()).TryParse(data)
+            var codexEvent = (flatEvents ?? new CodexFlatEventParser()).TryParse(data)
                 ?? JsonSerializer.Deserialize(data, CodexJsonContext.Default.CodexStreamEvent);
             if (codexEvent?.Type == RateLimitEvent.Type)
             {

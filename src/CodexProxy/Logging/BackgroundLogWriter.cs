@@ -17,8 +17,8 @@ internal sealed class BackgroundLogWriter : IDisposable
     private const int MaxBatchChars = 256 * 1024;
     private static readonly TimeSpan DrainOnDisposeTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>The longest a line waits for the lines after it. Writing per request was two system calls per request,
-    /// about a tenth of a small streamed request's CPU under load (bench/README.md).</summary>
+    /// <summary>The longest a line waits for the lines after it: under load, lines otherwise trickled out a few at a
+    /// time, each batch two system calls (bench/README.md, eighth pass).</summary>
     public static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly Channel<QueuedLine> _lines = Channel.CreateBounded<QueuedLine>(new BoundedChannelOptions(MaxQueuedLines)

@@ -38,7 +38,7 @@ internal sealed class CodexWebSocketTurn(
     {
         // The items' bytes are held only while the frame is written; the rare second frame (after
         // previous_response_not_found) serialises the items again.
-        using var items = RenderedInputItems.Render(request.Input, request.ClientBodyBytes);
+        using var items = RenderedInputItems.Render(request.Input, OutgoingBody.InitialCapacity(request.ClientBodyBytes));
         _input = new InputDigests(items);
         _plan = IncrementalTurnPlanner.Plan(connection.Chain, connection.NoChainReason, connection.AccountKey, _settings, _input);
         await SendFrameAsync(cancellationToken);
@@ -56,13 +56,13 @@ internal sealed class CodexWebSocketTurn(
         var watch = new UpstreamIdleWatch(context.IdleTimeout, context.Time, cancellationToken);
         // Pooled: a new 16 KB array per turn was a fifth of what a short turn allocated.
         using var message = new PooledBufferWriter(BodyBufferPool.Instance, 16 * 1024);
-        var deltas = new CodexFlatEventParser();
+        var flatEvents = new CodexFlatEventParser();
         var outputs = new List<ItemDigest>();
         try
         {
             while (await ReceiveAsync(message, watch))
             {
-                if (CodexEventReader.Parse(message.WrittenSpan, deltas, context.RateLimitObservers) is not { } codexEvent)
+                if (CodexEventReader.Parse(message.WrittenSpan, flatEvents, context.RateLimitObservers) is not { } codexEvent)
                 {
                     continue;
                 }
