@@ -1,14 +1,14 @@
 using System.IO.Hashing;
 using System.Text.Json;
 using CodexProxy.Codex.Wire;
-using CodexProxy.IO;
 
 namespace CodexProxy.Codex;
 
 /// <summary>
 /// A fingerprint of wire bytes: the length and the XXH128 hash of one input item (or of a request's settings). Two
 /// kinds: <see cref="OfSentItems"/> digests the exact bytes sent, client's text as the client spelled it; it is what a
-/// client's re-sent history is compared by (it re-sends the same bytes), and it costs a copy and a hash.
+/// client's re-sent history is compared by (it re-sends the same bytes), and it costs a hash of the bytes the frame is
+/// then written from (<see cref="RenderedInputItems"/>).
 /// <see cref="OfValues"/> writes a client's text as the proxy writes that value itself
 /// (<see cref="CodexJsonContext.WireNormalized"/>), so a backend's answer, which the proxy renders, matches the client's
 /// replay of it whatever the client's escaping; it checks every escape, so it is used only where an answer is replayed.
@@ -25,46 +25,37 @@ internal readonly record struct ItemDigest(int Length, UInt128 Hash)
     public static ItemDigest Of(ReadOnlySpan<byte> bytes) => new(bytes.Length, XxHash128.HashToUInt128(bytes));
 
     /// <summary>The digest of each input item as its bytes appear inside the request body (the bytes held by
-    /// <see cref="RenderedInputItems"/>, else serialised for this).</summary>
+    /// <see cref="RenderedInputItems"/>, else rendered for this).</summary>
     public static ItemDigest[] OfSentItems(IReadOnlyList<CodexInputItem> items)
     {
-        if (items is not RenderedInputItems { IsRendered: true } rendered)
+        if (items is RenderedInputItems { IsRendered: true } rendered)
         {
-            return Digest(items, 0, items.Count, CodexJsonContext.Wire);
+            return OfEach(rendered);
         }
 
-        var digests = new ItemDigest[rendered.Count];
-        for (var i = 0; i < digests.Length; i++)
-        {
-            digests[i] = Of(rendered.BytesOf(i));
-        }
-
-        return digests;
+        using var fresh = RenderedInputItems.Render(items, sizeHint: 0);
+        return OfEach(fresh);
     }
 
     /// <summary>The digest of the values of <paramref name="count"/> items from <paramref name="from"/>, whatever
     /// their spelling.</summary>
-    public static ItemDigest[] OfValues(IReadOnlyList<CodexInputItem> items, int from, int count) =>
-        Digest(items, from, count, CodexJsonContext.WireNormalized);
-
-    private static ItemDigest[] Digest(IReadOnlyList<CodexInputItem> items, int from, int count, CodexJsonContext context)
+    public static ItemDigest[] OfValues(IReadOnlyList<CodexInputItem> items, int from, int count)
     {
         if (count == 0)
         {
             return [];
         }
 
-        var digests = new ItemDigest[count];
-        // Pooled: the buffer grows to the largest item, often a tool result past the large-object threshold.
-        using var buffer = new PooledBufferWriter(BodyBufferPool.Instance, 16 * 1024);
-        using var writer = new Utf8JsonWriter(buffer, CodexJsonContext.WriterOptionsOf(context) with { SkipValidation = true });
-        for (var i = 0; i < count; i++)
+        using var normalized = RenderedInputItems.Render([.. items.Skip(from).Take(count)], sizeHint: 0, CodexJsonContext.WireNormalized);
+        return OfEach(normalized);
+    }
+
+    private static ItemDigest[] OfEach(RenderedInputItems rendered)
+    {
+        var digests = new ItemDigest[rendered.Count];
+        for (var i = 0; i < digests.Length; i++)
         {
-            JsonSerializer.Serialize(writer, items[from + i], context.CodexInputItem);
-            writer.Flush();
-            digests[i] = Of(buffer.WrittenSpan);
-            buffer.Clear();
-            writer.Reset();
+            digests[i] = Of(rendered.BytesOf(i));
         }
 
         return digests;

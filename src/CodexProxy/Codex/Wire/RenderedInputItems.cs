@@ -5,21 +5,24 @@ using CodexProxy.IO;
 namespace CodexProxy.Codex.Wire;
 
 /// <summary>
-/// Input items together with their bytes as <see cref="CodexJsonContext.Wire"/> writes them, rendered once. A socket
-/// turn fingerprints every item's bytes and then sends them (all, or the new ones); serialising a multi-megabyte
-/// history twice per turn was the larger part of its cost. <see cref="InputItemsConverter"/> writes the held bytes.
+/// Input items together with their bytes as a context writes them (<see cref="CodexJsonContext.Wire"/> for what is
+/// sent), each item serialised once. A socket turn fingerprints every item's bytes and then sends them (all, or the
+/// new ones); serialising a multi-megabyte history twice per turn was the larger part of its cost.
+/// <see cref="InputItemsConverter"/> writes the held bytes when it writes with the same context.
 /// The bytes live in one pooled buffer until <see cref="Dispose"/>; the items stay readable after it, and a frame
 /// written then serialises them again.
 /// </summary>
 internal sealed class RenderedInputItems : IReadOnlyList<CodexInputItem>, IDisposable
 {
     private readonly IReadOnlyList<CodexInputItem> _items;
+    private readonly CodexJsonContext _context;
     private readonly Rendering _rendering;
     private readonly int _from;
 
-    private RenderedInputItems(IReadOnlyList<CodexInputItem> items, Rendering rendering, int from)
+    private RenderedInputItems(IReadOnlyList<CodexInputItem> items, CodexJsonContext context, Rendering rendering, int from)
     {
         _items = items;
+        _context = context;
         _rendering = rendering;
         _from = from;
     }
@@ -33,23 +36,25 @@ internal sealed class RenderedInputItems : IReadOnlyList<CodexInputItem>, IDispo
 
     /// <param name="sizeHint">About how many bytes the items take (the client's body size), so the buffer does not
     /// double its way up.</param>
-    public static RenderedInputItems Render(IReadOnlyList<CodexInputItem> items, int sizeHint)
+    /// <param name="context">How the items are spelled; the wire's when null.</param>
+    public static RenderedInputItems Render(IReadOnlyList<CodexInputItem> items, int sizeHint, CodexJsonContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(items);
+        context ??= CodexJsonContext.Wire;
         var buffer = new PooledBufferWriter(BodyBufferPool.Instance, sizeHint);
         try
         {
             var ends = new int[items.Count];
-            using var writer = new Utf8JsonWriter(buffer, CodexJsonContext.WriterOptionsOf(CodexJsonContext.Wire) with { SkipValidation = true });
+            using var writer = new Utf8JsonWriter(buffer, CodexJsonContext.WriterOptionsOf(context) with { SkipValidation = true });
             for (var i = 0; i < items.Count; i++)
             {
-                JsonSerializer.Serialize(writer, items[i], CodexJsonContext.Wire.CodexInputItem);
+                JsonSerializer.Serialize(writer, items[i], context.CodexInputItem);
                 writer.Flush();
                 writer.Reset();
                 ends[i] = buffer.WrittenSpan.Length;
             }
 
-            return new RenderedInputItems(items, new Rendering(buffer, ends), 0);
+            return new RenderedInputItems(items, context, new Rendering(buffer, ends), 0);
         }
         catch
         {
@@ -72,7 +77,7 @@ internal sealed class RenderedInputItems : IReadOnlyList<CodexInputItem>, IDispo
     public RenderedInputItems Skip(int count)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)Count);
-        return new RenderedInputItems(_items, _rendering, _from + count);
+        return new RenderedInputItems(_items, _context, _rendering, _from + count);
     }
 
     /// <summary>Writes the items as a JSON array of the held bytes; false (nothing written) when the bytes are gone or
@@ -80,7 +85,7 @@ internal sealed class RenderedInputItems : IReadOnlyList<CodexInputItem>, IDispo
     public bool TryWriteTo(Utf8JsonWriter writer, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        if (_rendering.Released || !ReferenceEquals(options, CodexJsonContext.Wire.Options))
+        if (_rendering.Released || !ReferenceEquals(options, _context.Options))
         {
             return false;
         }
