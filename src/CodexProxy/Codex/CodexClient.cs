@@ -43,8 +43,10 @@ internal sealed class CodexClient(
 
     /// <summary>The events of an open response body; <c>codex.rate_limits</c> events go to the rate-limit observers
     /// and to the usage windows of the account that answered (the default one unless named).</summary>
-    public IAsyncEnumerable<CodexStreamEvent> ReadEventsAsync(Stream body, CancellationToken cancellationToken, CodexAccount? account = null) =>
-        CodexEventReader.ReadAsync(body, cancellationToken, [.. _rateLimitObservers, (account ?? accounts.Default).Usage]);
+    public IAsyncEnumerable<CodexStreamEvent> ReadEventsAsync(
+        Stream body, CodexRequest request, CancellationToken cancellationToken, CodexAccount? account = null) =>
+        CodexEventReader.ReadAsync(
+            body, cancellationToken, [.. _rateLimitObservers, (account ?? accounts.Default).Usage], request.EventsReadByTypeOnly);
 
     /// <summary>Sends the request and returns the response once its headers arrive. On a 401 the credentials are
     /// recovered (refresh) once and the request is sent again. With <paramref name="idle"/>, waiting longer than its

@@ -13,9 +13,10 @@ internal static class CodexEventReader
     public static async IAsyncEnumerable<CodexStreamEvent> ReadAsync(
         Stream body,
         [EnumeratorCancellation] CancellationToken cancellationToken,
-        IReadOnlyList<IRateLimitEventObserver>? rateLimitObservers = null)
+        IReadOnlyList<IRateLimitEventObserver>? rateLimitObservers = null,
+        IReadOnlyList<string>? eventsReadByTypeOnly = null)
     {
-        var flatEvents = new CodexFlatEventParser();
+        var flatEvents = new CodexFlatEventParser(eventsReadByTypeOnly);
         var parser = SseParser.Create(body, (_, data) => Parse(data, flatEvents, rateLimitObservers));
         await foreach (var item in parser.EnumerateAsync(cancellationToken))
         {

@@ -9,9 +9,11 @@ namespace CodexProxy.Codex;
 /// shared strings, and the item id is reused while it repeats, so an event costs one record and its text. Anything
 /// unexpected (another type, a nested or mistyped field) returns null and the caller falls back to the serializer, so
 /// the result is always what the serializer would give.
+/// Events of a type its consumer reads <see cref="CodexRequest.EventsReadByTypeOnly">by type only</see> are read
+/// no further than the type, so such an event comes back with its type alone (even if the rest is malformed).
 /// One instance per upstream stream (it remembers the last item id); not thread-safe.
 /// </summary>
-internal sealed class CodexFlatEventParser
+internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTypeOnly = null)
 {
     private static readonly string[] FlatTypes =
     [
@@ -24,6 +26,7 @@ internal sealed class CodexFlatEventParser
         "response.function_call_arguments.done",
     ];
 
+    private readonly IReadOnlyList<string> _eventsReadByTypeOnly = eventsReadByTypeOnly ?? [];
     private string? _lastItemId;
 
     public CodexStreamEvent? TryParse(ReadOnlySpan<byte> data)
@@ -41,6 +44,11 @@ internal sealed class CodexFlatEventParser
         {
             var field = FieldNamed(ref reader);
             reader.Read();
+            if (field == Field.Type && ReadByTypeOnly(ref reader) is { } typeOnly)
+            {
+                return new CodexStreamEvent { Type = typeOnly };
+            }
+
             var read = field switch
             {
                 Field.Type => (type = KnownFlatType(ref reader)) is not null,
@@ -79,6 +87,22 @@ internal sealed class CodexFlatEventParser
             Text = text,
             Arguments = arguments,
         };
+    }
+
+    private string? ReadByTypeOnly(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            foreach (var type in _eventsReadByTypeOnly)
+            {
+                if (reader.ValueTextEquals(type))
+                {
+                    return type;
+                }
+            }
+        }
+
+        return null;
     }
 
     private static string? KnownFlatType(ref Utf8JsonReader reader)

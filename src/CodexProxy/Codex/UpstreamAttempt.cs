@@ -20,13 +20,14 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
     private int _disposed;
 
     private UpstreamAttempt(
-        CodexClient client, HttpResponseMessage response, Stream body, CodexAccount? account, ActivityGauges gauges, CancellationToken cancellationToken)
+        CodexClient client, CodexRequest request, HttpResponseMessage response, Stream body, CodexAccount? account, ActivityGauges gauges,
+        CancellationToken cancellationToken)
     {
         _response = response;
         _body = body;
         _gauges = gauges;
         gauges.UpstreamStreamOpened();
-        Events = client.ReadEventsAsync(body, cancellationToken, account).GetAsyncEnumerator(cancellationToken);
+        Events = client.ReadEventsAsync(body, request, cancellationToken, account).GetAsyncEnumerator(cancellationToken);
     }
 
     private UpstreamAttempt(IAsyncEnumerator<CodexStreamEvent> events, ActivityGauges gauges)
@@ -52,7 +53,7 @@ internal sealed class UpstreamAttempt : IAsyncDisposable
             try
             {
                 var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                return new UpstreamAttempt(client, response, new IdleTimeoutStream(body, watch), account, gauges, cancellationToken);
+                return new UpstreamAttempt(client, request, response, new IdleTimeoutStream(body, watch), account, gauges, cancellationToken);
             }
             catch
             {

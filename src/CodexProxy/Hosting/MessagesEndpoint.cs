@@ -81,7 +81,8 @@ internal static class MessagesEndpoint
         var catalogue = await catalog.ForRequestAsync(cancellationToken);
         var mapped = ClientRequestMapping.Map(request, new RequestContext(sessionId, options.Models, catalogue), logger);
         var clientBytes = (int)Math.Min(http.Request.ContentLength ?? 0, int.MaxValue);
-        return (mapped with { Body = mapped.Body with { ClientBodyBytes = clientBytes } }, catalogue, request.Stream == true);
+        var body = mapped.Body with { ClientBodyBytes = clientBytes, EventsReadByTypeOnly = StreamTranslator.EventsReadByTypeOnly };
+        return (mapped with { Body = body }, catalogue, request.Stream == true);
     }
 
     /// <summary>A backend refusal of the model becomes a 400 that keeps the backend's words and lists the models the

@@ -73,6 +73,30 @@ public sealed class CodexFlatEventParserTests
     public void MalformedData_IsSkippedLikeTheSerializerWould(string data) =>
         Assert.Null(CodexEventReader.Parse(Encoding.UTF8.GetBytes(data), new CodexFlatEventParser()));
 
+    [Theory]
+    [InlineData("""{"type":"response.content_part.done","item_id":"msg_1","part":{"type":"output_text","text":"all of it"}}""", "response.content_part.done")]
+    [InlineData("""{"sequence_number":4,"type":"response.output_text.done","text":"all of it","logprobs":[]}""", "response.output_text.done")]
+    [InlineData("""{"type":"response.content_part.done","part":{"text":"cut off""", "response.content_part.done")]
+    public void EventOfATypeReadByTypeOnly_IsReadNoFurtherThanItsType(string data, string type)
+    {
+        var parser = new CodexFlatEventParser(["response.output_text.done", "response.content_part.done"]);
+
+        var parsed = CodexEventReader.Parse(Encoding.UTF8.GetBytes(data), parser);
+
+        Assert.Equal(new CodexStreamEvent { Type = type }, parsed);
+    }
+
+    [Fact]
+    public void EventOfAnotherType_IsReadInFull_WhenSomeAreReadByTypeOnly()
+    {
+        var data = """{"type":"response.output_item.done","output_index":0,"item":{"id":"msg_1","type":"message"}}"""u8.ToArray();
+
+        var parsed = CodexEventReader.Parse(data, new CodexFlatEventParser(["response.content_part.done"]));
+
+        Assert.Equal(Serialized(data), parsed);
+        Assert.Equal("msg_1", parsed!.Item!.Id);
+    }
+
     [Fact]
     public void RepeatedItemId_IsOneSharedString()
     {

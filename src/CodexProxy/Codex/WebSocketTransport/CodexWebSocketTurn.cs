@@ -56,7 +56,7 @@ internal sealed class CodexWebSocketTurn(
         var watch = new UpstreamIdleWatch(context.IdleTimeout, context.Time, cancellationToken);
         // Pooled: a new 16 KB array per turn was a fifth of what a short turn allocated.
         using var message = new PooledBufferWriter(BodyBufferPool.Instance, 16 * 1024);
-        var flatEvents = new CodexFlatEventParser();
+        var flatEvents = new CodexFlatEventParser(request.EventsReadByTypeOnly);
         var outputs = new List<ItemDigest>();
         try
         {

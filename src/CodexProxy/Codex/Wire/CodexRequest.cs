@@ -67,6 +67,12 @@ internal sealed record CodexRequest
     /// <summary>The size of the client's request this was mapped from (0 when unknown): the upstream body is about as
     /// large, so its buffer starts there instead of doubling its way up. Not part of the body.</summary>
     [JsonIgnore] public int ClientBodyBytes { get; init; }
+
+    /// <summary>Upstream event types whose consumer looks at nothing but the type, so the event reader stops there:
+    /// the <c>.done</c> events repeat every text in full, and content parts and <c>in_progress</c> are read by no
+    /// one on the Messages API. The pipeline itself reads only errors, terminal events and
+    /// <c>response.output_item.done</c>, which must never be listed. Not part of the body.</summary>
+    [JsonIgnore] public IReadOnlyList<string> EventsReadByTypeOnly { get; init; } = [];
 }
 
 /// <summary>Catalogue fields of a model that the official client copies into its <c>x-codex-turn-metadata</c>.</summary>

@@ -23,6 +23,21 @@ internal static class StreamTranslator
 {
     private static readonly MessageStopEvent MessageStop = new();
 
+    /// <summary>Upstream events this translator reads no further than their type (it ignores them, or only notes that
+    /// the response was created): the upstream reader can stop at the type. Every other type is read in full, so a
+    /// type missing here costs time, never output.</summary>
+    public static readonly IReadOnlyList<string> EventsReadByTypeOnly =
+    [
+        "response.created",
+        "response.in_progress",
+        "response.content_part.added",
+        "response.content_part.done",
+        "response.output_text.done",
+        "response.reasoning_summary_part.done",
+        "response.reasoning_summary_text.done",
+        "response.function_call_arguments.done",
+    ];
+
     public static async IAsyncEnumerable<StreamEvent> TranslateAsync(
         IAsyncEnumerable<CodexStreamEvent> upstream,
         StreamTranslationContext context,

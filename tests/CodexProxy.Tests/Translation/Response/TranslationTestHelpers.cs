@@ -49,7 +49,9 @@ internal static class TranslationTestHelpers
     public static IAsyncEnumerable<StreamEvent> TranslateTranscript(Stream body, ToolNameMap? toolNames = null)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        return StreamTranslator.TranslateAsync(CodexEventReader.ReadAsync(body, cancellationToken), Context(toolNames), cancellationToken);
+        // Read as the Messages endpoint reads them, so the golden transcripts also hold the events read by type only.
+        var events = CodexEventReader.ReadAsync(body, cancellationToken, eventsReadByTypeOnly: StreamTranslator.EventsReadByTypeOnly);
+        return StreamTranslator.TranslateAsync(events, Context(toolNames), cancellationToken);
     }
 
     public static async Task<string> TranscriptToAnthropicSseAsync(string name)
