@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using CodexProxy.Codex.Wire;
 
@@ -15,18 +16,18 @@ namespace CodexProxy.Codex;
 /// </summary>
 internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTypeOnly = null)
 {
-    private static readonly string[] FlatTypes =
-    [
+    private static readonly EventType[] DeltaTypes = EventType.All(
         "response.output_text.delta",
         "response.reasoning_summary_text.delta",
         "response.function_call_arguments.delta",
-        "response.refusal.delta",
+        "response.refusal.delta");
+
+    private static readonly EventType[] DoneTypes = EventType.All(
         "response.output_text.done",
         "response.reasoning_summary_text.done",
-        "response.function_call_arguments.done",
-    ];
+        "response.function_call_arguments.done");
 
-    private readonly IReadOnlyList<string> _eventsReadByTypeOnly = eventsReadByTypeOnly ?? [];
+    private readonly EventType[] _eventsReadByTypeOnly = EventType.All([.. eventsReadByTypeOnly ?? []]);
     private string? _lastItemId;
 
     public CodexStreamEvent? TryParse(ReadOnlySpan<byte> data)
@@ -44,14 +45,19 @@ internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTy
         {
             var field = FieldNamed(ref reader);
             reader.Read();
-            if (field == Field.Type && ReadByTypeOnly(ref reader) is { } typeOnly)
+            if (field == Field.Type)
             {
-                return new CodexStreamEvent { Type = typeOnly };
+                (type, var typeOnly) = ReadType(ref reader);
+                if (type is null || typeOnly)
+                {
+                    return type is null ? null : new CodexStreamEvent { Type = type };
+                }
+
+                continue;
             }
 
             var read = field switch
             {
-                Field.Type => (type = KnownFlatType(ref reader)) is not null,
                 Field.Delta => (delta = String(ref reader)) is not null,
                 Field.Text => (text = String(ref reader)) is not null,
                 Field.Arguments => (arguments = String(ref reader)) is not null,
@@ -89,34 +95,27 @@ internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTy
         };
     }
 
-    private string? ReadByTypeOnly(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            foreach (var type in _eventsReadByTypeOnly)
-            {
-                if (reader.ValueTextEquals(type))
-                {
-                    return type;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static string? KnownFlatType(ref Utf8JsonReader reader)
+    /// <summary>The event type at the reader, if this parser reads it, and whether it stops there. Deltas are compared
+    /// first, as nearly every event is one.</summary>
+    private (string? Type, bool TypeOnly) ReadType(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
-            return null;
+            return (null, false);
         }
 
-        foreach (var type in FlatTypes)
+        return Find(ref reader, DeltaTypes) is { } delta ? (delta, false)
+            : Find(ref reader, _eventsReadByTypeOnly) is { } typeOnly ? (typeOnly, true)
+            : (Find(ref reader, DoneTypes), false);
+    }
+
+    private static string? Find(ref Utf8JsonReader reader, EventType[] types)
+    {
+        foreach (var type in types)
         {
-            if (reader.ValueTextEquals(type))
+            if (reader.ValueTextEquals(type.Utf8))
             {
-                return type;
+                return type.Name;
             }
         }
 
@@ -167,6 +166,13 @@ internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTy
         name.ValueTextEquals("response"u8) || name.ValueTextEquals("item"u8) || name.ValueTextEquals("error"u8)
         || name.ValueTextEquals("code"u8)
         || name.ValueTextEquals("message"u8) || name.ValueTextEquals("part"u8);
+
+    /// <summary>A type name with its UTF-8 bytes, compared in place without transcoding the name each time.</summary>
+    private sealed record EventType(string Name, byte[] Utf8)
+    {
+        public static EventType[] All(params string[] names) =>
+            Array.ConvertAll(names, name => new EventType(name, Encoding.UTF8.GetBytes(name)));
+    }
 
     private enum Field
     {
