@@ -16,19 +16,19 @@ namespace CodexProxy.Codex;
 /// </summary>
 internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTypeOnly = null)
 {
-    private static readonly EventType[] DeltaTypes = EventType.All(
+    private static readonly Utf8Text[] DeltaTypes = Utf8Text.All(
         "response.output_text.delta",
         "response.reasoning_summary_text.delta",
         "response.function_call_arguments.delta",
         "response.refusal.delta");
 
-    private static readonly EventType[] DoneTypes = EventType.All(
+    private static readonly Utf8Text[] DoneTypes = Utf8Text.All(
         "response.output_text.done",
         "response.reasoning_summary_text.done",
         "response.function_call_arguments.done");
 
-    private readonly EventType[] _eventsReadByTypeOnly = EventType.All([.. eventsReadByTypeOnly ?? []]);
-    private string? _lastItemId;
+    private readonly Utf8Text[] _eventsReadByTypeOnly = Utf8Text.All([.. eventsReadByTypeOnly ?? []]);
+    private Utf8Text? _lastItemId;
 
     public CodexStreamEvent? TryParse(ReadOnlySpan<byte> data)
     {
@@ -109,13 +109,13 @@ internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTy
             : (Find(ref reader, DoneTypes), false);
     }
 
-    private static string? Find(ref Utf8JsonReader reader, EventType[] types)
+    private static string? Find(ref Utf8JsonReader reader, Utf8Text[] types)
     {
         foreach (var type in types)
         {
-            if (reader.ValueTextEquals(type.Utf8))
+            if (reader.ValueTextEquals(type.Bytes))
             {
-                return type.Name;
+                return type.Text;
             }
         }
 
@@ -129,12 +129,13 @@ internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTy
             return null;
         }
 
-        if (_lastItemId is null || !reader.ValueTextEquals(_lastItemId))
+        if (_lastItemId is null || !reader.ValueTextEquals(_lastItemId.Bytes))
         {
-            _lastItemId = reader.GetString();
+            var itemId = reader.GetString()!;
+            _lastItemId = Utf8Text.Of(itemId);
         }
 
-        return _lastItemId;
+        return _lastItemId.Text;
     }
 
     private static string? String(ref Utf8JsonReader reader) =>
@@ -167,11 +168,13 @@ internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTy
         || name.ValueTextEquals("code"u8)
         || name.ValueTextEquals("message"u8) || name.ValueTextEquals("part"u8);
 
-    /// <summary>A type name with its UTF-8 bytes, compared in place without transcoding the name each time.</summary>
-    private sealed record EventType(string Name, byte[] Utf8)
+    /// <summary>A string with its UTF-8 bytes, which the reader compares in place; comparing a string transcodes it
+    /// every time.</summary>
+    private sealed record Utf8Text(string Text, byte[] Bytes)
     {
-        public static EventType[] All(params string[] names) =>
-            Array.ConvertAll(names, name => new EventType(name, Encoding.UTF8.GetBytes(name)));
+        public static Utf8Text Of(string text) => new(text, Encoding.UTF8.GetBytes(text));
+
+        public static Utf8Text[] All(params string[] texts) => Array.ConvertAll(texts, Of);
     }
 
     private enum Field
