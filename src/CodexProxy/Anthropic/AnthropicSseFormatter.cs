@@ -49,7 +49,9 @@ internal static class AnthropicSseFormatter
         writer.Write(scratch.WrittenSpan);
         if (scratch.Capacity > MaxKeptScratchBytes)
         {
+            // The JSON writer still points at the scratch buffer, so it goes too.
             _threadScratch = null;
+            _threadJsonWriter = null;
         }
     }
 
@@ -59,27 +61,20 @@ internal static class AnthropicSseFormatter
         Encoding.UTF8.GetBytes(e.EventName, writer);
         writer.Write("\ndata: "u8);
 
-        // One writer per thread, re-pointed at each destination: no per-event allocation, no intermediate string.
+        // One writer per thread over the thread's scratch buffer: no per-event allocation, no intermediate string.
+        // (Pointing it elsewhere between events would cost one: Reset(Stream) allocates a buffer of its own.)
         var json = _threadJsonWriter ??= new Utf8JsonWriter(writer, WriterOptions);
         json.Reset(writer);
-        try
+        if (e is ContentBlockDeltaEvent delta)
         {
-            if (e is ContentBlockDeltaEvent delta)
-            {
-                WriteDelta(json, delta);
-            }
-            else
-            {
-                JsonSerializer.Serialize(json, e, AnthropicJsonContext.Default.StreamEvent);
-            }
+            WriteDelta(json, delta);
+        }
+        else
+        {
+            JsonSerializer.Serialize(json, e, AnthropicJsonContext.Default.StreamEvent);
+        }
 
-            json.Flush();
-        }
-        finally
-        {
-            // Drop the reference to the caller's buffer.
-            json.Reset(Stream.Null);
-        }
+        json.Flush();
 
         writer.Write("\n\n"u8);
     }

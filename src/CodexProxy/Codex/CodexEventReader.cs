@@ -14,7 +14,7 @@ internal static class CodexEventReader
         Stream body,
         [EnumeratorCancellation] CancellationToken cancellationToken,
         IReadOnlyList<IRateLimitEventObserver>? rateLimitObservers = null,
-        IReadOnlyList<string>? eventsReadByTypeOnly = null)
+        CodexEventTypes? eventsReadByTypeOnly = null)
     {
         var flatEvents = new CodexFlatEventParser(eventsReadByTypeOnly);
         var parser = SseParser.Create(body, (_, data) => Parse(data, flatEvents, rateLimitObservers));

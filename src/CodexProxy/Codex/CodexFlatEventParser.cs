@@ -14,21 +14,23 @@ namespace CodexProxy.Codex;
 /// no further than the type, so such an event comes back with its type alone (even if the rest is malformed).
 /// One instance per upstream stream (it remembers the last item id); not thread-safe.
 /// </summary>
-internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTypeOnly = null)
+internal sealed class CodexFlatEventParser(CodexEventTypes? eventsReadByTypeOnly = null)
 {
-    private static readonly Utf8Text[] DeltaTypes = Utf8Text.All(
+    private static readonly CodexEventTypes DeltaTypes = new(
         "response.output_text.delta",
         "response.reasoning_summary_text.delta",
         "response.function_call_arguments.delta",
         "response.refusal.delta");
 
-    private static readonly Utf8Text[] DoneTypes = Utf8Text.All(
+    private static readonly CodexEventTypes DoneTypes = new(
         "response.output_text.done",
         "response.reasoning_summary_text.done",
         "response.function_call_arguments.done");
 
-    private readonly Utf8Text[] _eventsReadByTypeOnly = Utf8Text.All([.. eventsReadByTypeOnly ?? []]);
-    private Utf8Text? _lastItemId;
+    private readonly CodexEventTypes _eventsReadByTypeOnly = eventsReadByTypeOnly ?? CodexEventTypes.None;
+
+    /// <summary>The last item id, and its UTF-8 bytes to compare the next one with.</summary>
+    private (string Text, byte[] Utf8)? _lastItemId;
 
     public CodexStreamEvent? TryParse(ReadOnlySpan<byte> data)
     {
@@ -104,22 +106,9 @@ internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTy
             return (null, false);
         }
 
-        return Find(ref reader, DeltaTypes) is { } delta ? (delta, false)
-            : Find(ref reader, _eventsReadByTypeOnly) is { } typeOnly ? (typeOnly, true)
-            : (Find(ref reader, DoneTypes), false);
-    }
-
-    private static string? Find(ref Utf8JsonReader reader, Utf8Text[] types)
-    {
-        foreach (var type in types)
-        {
-            if (reader.ValueTextEquals(type.Bytes))
-            {
-                return type.Text;
-            }
-        }
-
-        return null;
+        return DeltaTypes.Find(ref reader) is { } delta ? (delta, false)
+            : _eventsReadByTypeOnly.Find(ref reader) is { } typeOnly ? (typeOnly, true)
+            : (DoneTypes.Find(ref reader), false);
     }
 
     private string? ItemId(ref Utf8JsonReader reader)
@@ -129,13 +118,14 @@ internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTy
             return null;
         }
 
-        if (_lastItemId is null || !reader.ValueTextEquals(_lastItemId.Bytes))
+        if (_lastItemId is not { } last || !reader.ValueTextEquals(last.Utf8))
         {
             var itemId = reader.GetString()!;
-            _lastItemId = Utf8Text.Of(itemId);
+            last = (itemId, Encoding.UTF8.GetBytes(itemId));
+            _lastItemId = last;
         }
 
-        return _lastItemId.Text;
+        return last.Text;
     }
 
     private static string? String(ref Utf8JsonReader reader) =>
@@ -167,15 +157,6 @@ internal sealed class CodexFlatEventParser(IReadOnlyList<string>? eventsReadByTy
         name.ValueTextEquals("response"u8) || name.ValueTextEquals("item"u8) || name.ValueTextEquals("error"u8)
         || name.ValueTextEquals("code"u8)
         || name.ValueTextEquals("message"u8) || name.ValueTextEquals("part"u8);
-
-    /// <summary>A string with its UTF-8 bytes, which the reader compares in place; comparing a string transcodes it
-    /// every time.</summary>
-    private sealed record Utf8Text(string Text, byte[] Bytes)
-    {
-        public static Utf8Text Of(string text) => new(text, Encoding.UTF8.GetBytes(text));
-
-        public static Utf8Text[] All(params string[] texts) => Array.ConvertAll(texts, Of);
-    }
 
     private enum Field
     {

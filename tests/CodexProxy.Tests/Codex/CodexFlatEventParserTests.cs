@@ -79,7 +79,7 @@ public sealed class CodexFlatEventParserTests
     [InlineData("""{"type":"response.content_part.done","part":{"text":"cut off""", "response.content_part.done")]
     public void EventOfATypeReadByTypeOnly_IsReadNoFurtherThanItsType(string data, string type)
     {
-        var parser = new CodexFlatEventParser(["response.output_text.done", "response.content_part.done"]);
+        var parser = new CodexFlatEventParser(new CodexEventTypes("response.output_text.done", "response.content_part.done"));
 
         var parsed = CodexEventReader.Parse(Encoding.UTF8.GetBytes(data), parser);
 
@@ -91,7 +91,7 @@ public sealed class CodexFlatEventParserTests
     {
         var data = """{"type":"response.output_item.done","output_index":0,"item":{"id":"msg_1","type":"message"}}"""u8.ToArray();
 
-        var parsed = CodexEventReader.Parse(data, new CodexFlatEventParser(["response.content_part.done"]));
+        var parsed = CodexEventReader.Parse(data, new CodexFlatEventParser(new CodexEventTypes("response.content_part.done")));
 
         Assert.Equal(Serialized(data), parsed);
         Assert.Equal("msg_1", parsed!.Item!.Id);

@@ -72,7 +72,7 @@ internal sealed record CodexRequest
     /// the <c>.done</c> events repeat every text in full, and content parts and <c>in_progress</c> are read by no
     /// one on the Messages API. The pipeline itself reads only errors, terminal events and
     /// <c>response.output_item.done</c>, which must never be listed. Not part of the body.</summary>
-    [JsonIgnore] public IReadOnlyList<string> EventsReadByTypeOnly { get; init; } = [];
+    [JsonIgnore] public CodexEventTypes EventsReadByTypeOnly { get; init; } = CodexEventTypes.None;
 }
 
 /// <summary>Catalogue fields of a model that the official client copies into its <c>x-codex-turn-metadata</c>.</summary>

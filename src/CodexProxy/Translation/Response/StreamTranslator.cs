@@ -26,8 +26,7 @@ internal static class StreamTranslator
     /// <summary>Upstream events this translator reads no further than their type (it ignores them, or only notes that
     /// the response was created): the upstream reader can stop at the type. Every other type is read in full, so a
     /// type missing here costs time, never output.</summary>
-    public static readonly IReadOnlyList<string> EventsReadByTypeOnly =
-    [
+    public static readonly CodexEventTypes EventsReadByTypeOnly = new(
         "response.created",
         "response.in_progress",
         "response.content_part.added",
@@ -35,8 +34,7 @@ internal static class StreamTranslator
         "response.output_text.done",
         "response.reasoning_summary_part.done",
         "response.reasoning_summary_text.done",
-        "response.function_call_arguments.done",
-    ];
+        "response.function_call_arguments.done");
 
     public static async IAsyncEnumerable<StreamEvent> TranslateAsync(
         IAsyncEnumerable<CodexStreamEvent> upstream,
