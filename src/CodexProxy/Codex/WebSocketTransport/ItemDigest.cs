@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Text.Json;
 using CodexProxy.Codex.Wire;
+using CodexProxy.IO;
 
 namespace CodexProxy.Codex;
 
@@ -66,8 +67,14 @@ internal readonly record struct ItemDigest(int Length, UInt128 Hash)
     public static ItemDigest OfSettings(CodexRequest request)
     {
         var settings = request with { Input = [], ClientMetadata = null, FrameType = null, PreviousResponseId = null };
-        var json = JsonSerializer.SerializeToUtf8Bytes(settings, CodexJsonContext.WireNormalized.CodexRequest);
-        var digest = Of(json);
+        // Pooled: Claude Code's tool schemas make this tens of kilobytes, every turn.
+        using var json = new PooledBufferWriter(BodyBufferPool.Instance);
+        using (var writer = new Utf8JsonWriter(json, CodexJsonContext.WriterOptionsOf(CodexJsonContext.WireNormalized)))
+        {
+            JsonSerializer.Serialize(writer, settings, CodexJsonContext.WireNormalized.CodexRequest);
+        }
+
+        var digest = Of(json.WrittenSpan);
         return request.ResponsesLite ? digest with { Hash = digest.Hash ^ UInt128.One } : digest;
     }
 }
