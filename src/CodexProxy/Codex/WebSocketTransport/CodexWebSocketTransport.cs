@@ -29,6 +29,7 @@ internal sealed class CodexWebSocketTransport(
 {
     private readonly Uri _uri = CodexWebSocketHandshake.ResponsesUri(options.CodexBaseUrl);
     private readonly IReadOnlyList<IRateLimitEventObserver> _rateLimitObservers = [.. rateLimitObservers];
+    private volatile RememberedCredentialKey? _lastCredentialKey;
     /// <summary>Set up like the HTTP client (<see cref="CodexClient.CreateHttpClient"/>): the official client's 15 s
     /// connect timeout, no redirects, Cloudflare's cookies kept by <see cref="CloudflareCookieJar"/>, not a container.</summary>
     private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler
@@ -157,9 +158,21 @@ internal sealed class CodexWebSocketTransport(
         }
     }
 
-    /// <summary>A short fingerprint of the access token: tells credentials apart without keeping the token twice.</summary>
-    private static string CredentialKey(CodexCredential credential) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(credential.AccessToken)), 0, 8);
+    /// <summary>A short fingerprint of the access token: tells credentials apart without keeping the token twice.
+    /// The last one is remembered, as hashing a kilobyte-long token was a visible share of a short turn.</summary>
+    private string CredentialKey(CodexCredential credential)
+    {
+        if (_lastCredentialKey is { } last && string.Equals(last.AccessToken, credential.AccessToken, StringComparison.Ordinal))
+        {
+            return last.Key;
+        }
+
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(credential.AccessToken)), 0, 8);
+        _lastCredentialKey = new RememberedCredentialKey(credential.AccessToken, key);
+        return key;
+    }
+
+    private sealed record RememberedCredentialKey(string AccessToken, string Key);
 
     public void Dispose()
     {
