@@ -26,9 +26,6 @@ internal static class ProxyApp
     {
         options.EnsureValid();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = NoConfigReload });
-        // Kestrel's default peeks a byte before it rents each 4 KB read buffer, which keeps idle connections small:
-        // three more system calls to read a 10 KB request (strace). A proxy has a few long-lived client connections.
-        builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
