@@ -1,5 +1,5 @@
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using CodexProxy.Codex.Wire;
 
@@ -78,13 +78,11 @@ internal static class ResponsesLiteShape
         || (tool is CodexPassthroughTool passthrough && passthrough.Fields.TryGetValue("type", out var type)
             && type.ValueKind == JsonValueKind.String && type.ValueEquals("function"));
 
-    /// <summary><c>at_</c> and a UUID-shaped hash of the thread and the declaration's number. The id only has to be
-    /// the same on every turn and differ between declarations, so the hash need not be a cryptographic one.</summary>
+    /// <summary><c>at_</c> and a UUID-shaped hash of the thread and the declaration's number.</summary>
     public static string StableId(string thread, int number)
     {
         ArgumentNullException.ThrowIfNull(thread);
-        Span<byte> hash = stackalloc byte[16];
-        XxHash128.Hash(MemoryMarshal.AsBytes(thread.AsSpan()), hash, seed: number);
-        return IdPrefix + new Guid(hash).ToString("D");
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{thread}\n{number}"));
+        return IdPrefix + new Guid(hash.AsSpan(0, 16)).ToString("D");
     }
 }
