@@ -29,7 +29,7 @@ internal sealed class CodexWebSocketTransport(
 {
     private readonly Uri _uri = CodexWebSocketHandshake.ResponsesUri(options.CodexBaseUrl);
     private readonly IReadOnlyList<IRateLimitEventObserver> _rateLimitObservers = [.. rateLimitObservers];
-    private volatile RememberedCredentialKey? _lastCredentialKey;
+
     /// <summary>Set up like the HTTP client (<see cref="CodexClient.CreateHttpClient"/>): the official client's 15 s
     /// connect timeout, no redirects, Cloudflare's cookies kept by <see cref="CloudflareCookieJar"/>, not a container.</summary>
     private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler
@@ -38,6 +38,8 @@ internal sealed class CodexWebSocketTransport(
         AllowAutoRedirect = false,
         UseCookies = false,
     });
+
+    private volatile RememberedCredentialKey? _lastCredentialKey;
 
     public CodexWebSocketPool Pool { get; } = new(time);
 
