@@ -102,6 +102,21 @@ public sealed class SessionKeyTests
         Assert.NotEqual(plain.Body.PromptCacheKey, other.Body.PromptCacheKey);
     }
 
+    /// <summary>The key's value is the backend's cache routing: a new value is one cache miss for every conversation
+    /// in flight, so the hash must not change by accident (the values of 2026-12-06: instructions under and over the
+    /// size that is remembered between turns).</summary>
+    [Theory]
+    [InlineData(2, "s1-fbc1276d1d9217e0")]
+    [InlineData(100, "s1-45ded75357941809")]
+    public void ThreadKey_KeepsItsValue(int systemRepeats, string expected)
+    {
+        var system = string.Concat(Enumerable.Repeat(@"rules é \""quoted\"" ", systemRepeats));
+        var request = $$"""{"model":"gpt-5.5","system":"{{system}}","messages":[{"role":"user","content":[{"type":"text","text":"fix the bug"}]}]}""";
+
+        Assert.Equal(expected, Map(request, "s1").Body.PromptCacheKey);
+        Assert.Equal(expected, Map(request, "s1").Body.PromptCacheKey);
+    }
+
     [Fact]
     public void OtherSession_SameThread_GetsOtherKey()
     {
