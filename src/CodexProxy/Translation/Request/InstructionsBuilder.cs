@@ -19,7 +19,7 @@ internal static class InstructionsBuilder
     public const string BillingHeaderPrefix = "x-anthropic-billing-header:";
 
     /// <summary>Shorter instructions cost less to join again than to remember.</summary>
-    private const int RememberedFromBytes = 1024;
+    public const int RememberedFromBytes = 1024;
 
     private static readonly RawJsonString Separator = RawJsonString.Escaped("\n\n");
 

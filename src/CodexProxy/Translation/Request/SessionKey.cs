@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.IO.Hashing;
 using System.Text.Json;
 using CodexProxy.Anthropic;
@@ -26,6 +27,10 @@ internal static class SessionKey
 
     private const string LegacySessionMarker = "_session_";
 
+    private static readonly JsonWriterOptions WriterOptions = CodexJsonContext.WriterOptionsOf(CodexJsonContext.WireNormalized);
+
+    private static readonly ConditionalWeakTable<RawJsonString, XxHash3> AfterInstructions = new();
+
     /// <summary>The <c>prompt_cache_key</c> for one thread of <paramref name="session"/>; null without a session.</summary>
     public static string? ForThread(string? session, RawJsonString instructions, IReadOnlyList<CodexInputItem> input)
     {
@@ -36,19 +41,54 @@ internal static class SessionKey
             return null;
         }
 
+        // The hash of the JSON array [instructions, first user message's content], written as the backend is sent
+        // them, whatever the client's escaping: a kept prompt is then hashed as it is.
+        var thread = HashAfterInstructions(instructions);
         var firstUser = input.OfType<CodexMessageItem>().FirstOrDefault(m => m.Role == "user");
-        using var thread = new PooledBufferWriter(ArrayPool<byte>.Shared);
-        using (var writer = new Utf8JsonWriter(thread, CodexJsonContext.WriterOptionsOf(CodexJsonContext.WireNormalized)))
+        using (var content = new PooledBufferWriter(ArrayPool<byte>.Shared))
         {
-            // As the backend is sent them, whatever the client's escaping: a kept prompt is then hashed as it is.
-            writer.WriteStartArray();
-            instructions.WriteNormalized(writer);
-            JsonSerializer.Serialize(writer, firstUser?.Content ?? [], CodexJsonContext.WireNormalized.IReadOnlyListCodexContentPart);
-            writer.WriteEndArray();
+            using (var writer = new Utf8JsonWriter(content, WriterOptions))
+            {
+                JsonSerializer.Serialize(writer, firstUser?.Content ?? [], CodexJsonContext.WireNormalized.IReadOnlyListCodexContentPart);
+            }
+
+            thread.Append(","u8);
+            thread.Append(content.WrittenSpan);
+            thread.Append("]"u8);
         }
 
-        var hex = XxHash3.HashToUInt64(thread.WrittenSpan).ToString("x16", CultureInfo.InvariantCulture);
+        var hex = thread.GetCurrentHashAsUInt64().ToString("x16", CultureInfo.InvariantCulture);
         return $"{session}-{hex}";
+    }
+
+    /// <summary>A hash that has taken in <c>[</c> and the instructions. Remembered for instructions that are
+    /// themselves remembered between turns (<see cref="InstructionsBuilder"/> hands out the same object), so Claude
+    /// Code's system prompt, tens of kilobytes, is written and hashed once per thread rather than every turn.</summary>
+    private static XxHash3 HashAfterInstructions(RawJsonString instructions)
+    {
+        if (AfterInstructions.TryGetValue(instructions, out var remembered))
+        {
+            return remembered.Clone();
+        }
+
+        var hash = new XxHash3();
+        using (var prefix = new PooledBufferWriter(ArrayPool<byte>.Shared))
+        {
+            using (var writer = new Utf8JsonWriter(prefix, WriterOptions))
+            {
+                writer.WriteStartArray();
+                instructions.WriteNormalized(writer);
+            }
+
+            hash.Append(prefix.WrittenSpan);
+        }
+
+        if (instructions.Token.Length >= InstructionsBuilder.RememberedFromBytes)
+        {
+            AfterInstructions.AddOrUpdate(instructions, hash.Clone());
+        }
+
+        return hash;
     }
 
     /// <summary>The session part of a key made by <see cref="ForThread"/> (the key itself if it has no thread hash).</summary>

@@ -1,4 +1,5 @@
 using CodexProxy.Anthropic;
+using CodexProxy.IO;
 using CodexProxy.Translation;
 using CodexProxy.Translation.Request;
 using Xunit;
@@ -115,6 +116,22 @@ public sealed class SessionKeyTests
 
         Assert.Equal(expected, Map(request, "s1").Body.PromptCacheKey);
         Assert.Equal(expected, Map(request, "s1").Body.PromptCacheKey);
+    }
+
+    [Fact]
+    public void RememberedInstructions_GiveTheKeyOfTheirText_TurnAfterTurn()
+    {
+        var text = string.Concat(Enumerable.Repeat("rules é \"quoted\" ", 100));
+        var instructions = RawJsonString.Escaped(text);
+        var task = Conversation(Map("""{"model":"gpt-5.5","messages":[{"role":"user","content":"fix the bug"}]}""").Body);
+        var otherTask = Conversation(Map("""{"model":"gpt-5.5","messages":[{"role":"user","content":"other"}]}""").Body);
+
+        var key = SessionKey.ForThread("s1", instructions, task);
+
+        Assert.Equal(key, SessionKey.ForThread("s1", instructions, task));
+        Assert.Equal(key, SessionKey.ForThread("s1", RawJsonString.Escaped(text), task));
+        Assert.Equal(SessionKey.ForThread("s1", RawJsonString.Escaped(text), otherTask), SessionKey.ForThread("s1", instructions, otherTask));
+        Assert.NotEqual(key, SessionKey.ForThread("s1", instructions, otherTask));
     }
 
     [Fact]
