@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CodexProxy.Anthropic;
 using CodexProxy.Codex;
