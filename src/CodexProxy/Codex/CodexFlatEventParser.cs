@@ -50,9 +50,14 @@ internal sealed class CodexFlatEventParser(CodexEventTypes? eventsReadByTypeOnly
             if (field == Field.Type)
             {
                 (type, var typeOnly) = ReadType(ref reader);
-                if (type is null || typeOnly)
+                if (type is null)
                 {
-                    return type is null ? null : new CodexStreamEvent { Type = type };
+                    return null;
+                }
+
+                if (typeOnly)
+                {
+                    return new CodexStreamEvent { Type = type };
                 }
 
                 continue;
