@@ -107,7 +107,8 @@ internal static class ModelResolver
 
     private static ResolvedModel ResolveClaude(string name, ModelMappingOptions options, CatalogSnapshot? catalog)
     {
-        var family = FamilyOf(name);
+        var mapping = FamilyOf(name);
+        var family = mapping?.Family;
         var overrideModel = family switch
         {
             "opus" => options.OpusModel,
@@ -120,7 +121,7 @@ internal static class ModelResolver
             return SplitEffortSuffix(overrideModel.Trim());
         }
 
-        var target = (ModelTarget?)FamilyMappingOf(family) ?? Table.Value.ClaudeDefault;
+        var target = (ModelTarget?)mapping ?? Table.Value.ClaudeDefault;
         var parsed = SplitEffortSuffix(target.Slug);
         if (catalog is not null)
         {
@@ -130,27 +131,15 @@ internal static class ModelResolver
         return parsed.Effort is null ? parsed with { Effort = target.Effort, EffortIsDefault = target.Effort is not null } : parsed;
     }
 
-    // Loops rather than LINQ: every request resolves its model, and the lambdas' allocations showed in its profile.
-    private static string? FamilyOf(string name)
+    /// <summary>The family mapping whose name the model name contains. A loop rather than LINQ: every request resolves
+    /// its model, and the lambdas' allocations showed in its profile.</summary>
+    private static FamilyMapping? FamilyOf(string name)
     {
-        foreach (var target in Table.Value.Families)
+        foreach (var mapping in Table.Value.Families)
         {
-            if (name.Contains(target.Family, StringComparison.OrdinalIgnoreCase))
+            if (name.Contains(mapping.Family, StringComparison.OrdinalIgnoreCase))
             {
-                return target.Family;
-            }
-        }
-
-        return null;
-    }
-
-    private static FamilyMapping? FamilyMappingOf(string? family)
-    {
-        foreach (var target in Table.Value.Families)
-        {
-            if (target.Family == family)
-            {
-                return target;
+                return mapping;
             }
         }
 
