@@ -33,12 +33,13 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
     /// <summary>Escaped UTF-8 with the quotes: a complete JSON string token.</summary>
     private readonly byte[]? _token;
 
-    /// <summary>The last answer of <see cref="WriteNormalized"/>'s check, with the encoder it was for: instructions and
-    /// other long text held once and written normalised every turn are scanned once.</summary>
-    private EscapeCheck? _escapeCheck;
+    /// <summary>What <see cref="WriteNormalized"/> last wrote for long text, with the encoder it was for: instructions
+    /// and tool descriptions, held once and written normalised every turn, are checked once, and decoded and escaped
+    /// again once when the client spelled them otherwise (a client that escapes every non-ASCII character).</summary>
+    private NormalizedSpelling? _normalized;
 
-    /// <summary>Shorter text is scanned again rather than given a remembered answer.</summary>
-    private const int RememberedEscapeCheckBytes = 1024;
+    /// <summary>Shorter text is checked (and written) again rather than given a remembered spelling.</summary>
+    private const int RememberedSpellingBytes = 1024;
 
     private RawJsonString(string value) => _value = value;
 
@@ -148,29 +149,33 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
     public void WriteNormalized(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        if (_token is not null && IsWrittenAlike(writer.Options.Encoder))
+        if (_token is null)
         {
-            writer.WriteRawValue(_token, skipInputValidation: true);
+            writer.WriteStringValue(_value);
             return;
         }
 
-        writer.WriteStringValue(Decode());
-    }
-
-    private bool IsWrittenAlike(JavaScriptEncoder? encoder)
-    {
-        if (_escapeCheck is { } known && ReferenceEquals(known.Encoder, encoder))
+        var encoder = writer.Options.Encoder;
+        if (_normalized is { } known && ReferenceEquals(known.Encoder, encoder))
         {
-            return known.WrittenAlike;
+            writer.WriteRawValue(known.Token ?? _token, skipInputValidation: true);
+            return;
         }
 
-        var alike = JsonEscaping.IsWrittenAlike(_token.AsSpan(1, _token!.Length - 2), encoder);
-        if (_token.Length >= RememberedEscapeCheckBytes)
+        var alike = JsonEscaping.IsWrittenAlike(_token.AsSpan(1, _token.Length - 2), encoder);
+        if (_token.Length < RememberedSpellingBytes && !alike)
         {
-            _escapeCheck = new EscapeCheck(encoder, alike);
+            writer.WriteStringValue(Decode());
+            return;
         }
 
-        return alike;
+        var token = alike ? _token : EscapedToken(Decode(), encoder);
+        if (_token.Length >= RememberedSpellingBytes)
+        {
+            _normalized = new NormalizedSpelling(encoder, alike ? null : token);
+        }
+
+        writer.WriteRawValue(token, skipInputValidation: true);
     }
 
     /// <summary>The parts one after another. A single part is returned as it is; raw parts are joined as bytes.</summary>
@@ -279,10 +284,13 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
 
     private static bool HasEscapes(byte[] token) => token.AsSpan(1, token.Length - 2).Contains((byte)'\\');
 
-    private static byte[] EscapedToken(string value)
+    private static byte[] EscapedToken(string value) => EscapedToken(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+
+    /// <param name="encoder">Null for the writer's default, as in <see cref="JsonWriterOptions.Encoder"/>.</param>
+    private static byte[] EscapedToken(string value, JavaScriptEncoder? encoder)
     {
         var buffer = new ArrayBufferWriter<byte>(value.Length + 2);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = encoder }))
         {
             writer.WriteStringValue(value);
         }
@@ -290,5 +298,6 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
         return buffer.WrittenSpan.ToArray();
     }
 
-    private sealed record EscapeCheck(JavaScriptEncoder? Encoder, bool WrittenAlike);
+    /// <summary>The token as <see cref="Encoder"/> writes the value; null when it is the client's own.</summary>
+    private sealed record NormalizedSpelling(JavaScriptEncoder? Encoder, byte[]? Token);
 }

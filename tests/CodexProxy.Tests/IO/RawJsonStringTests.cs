@@ -228,6 +228,29 @@ public sealed class RawJsonStringTests
         }
     }
 
+    [Fact]
+    public void WriteNormalized_OfLongTextSpelledOtherwise_DecodesItOnce()
+    {
+        // As a client that escapes every non-ASCII character sends a system prompt, turn after turn.
+        var text = ReadToken(Encoding.UTF8.GetBytes("\"" + string.Concat(Enumerable.Repeat("caf\\u00e9 ", 400)) + "\""));
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Relaxed });
+        text.WriteNormalized(writer);
+        writer.Flush();
+        var first = buffer.WrittenSpan.ToArray();
+        writer.Reset();
+        buffer.ResetWrittenCount();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        text.WriteNormalized(writer);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        writer.Flush();
+
+        Assert.InRange(allocated, 0, 512); // decoding it again would allocate its 2,000 characters as a string
+        Assert.Equal(first, buffer.WrittenSpan.ToArray());
+        Assert.Equal(Write(w => w.WriteStringValue(text.Decode()), Relaxed), first);
+    }
+
     /// <summary>As JSON.stringify writes a string: short escapes, other control characters as lowercase \u00xx.</summary>
     private static byte[] JavaScriptSpelling(string value)
     {
