@@ -145,7 +145,8 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
 
     /// <summary>Writes exactly the bytes <see cref="Utf8JsonWriter.WriteStringValue(string)"/> writes for the value
     /// with this writer's encoder, so that a fingerprint of the output does not depend on how a client escaped its
-    /// text. The client's bytes are reused when they are already those bytes (the usual case), else decoded.</summary>
+    /// text. The client's bytes are reused when they are already those bytes (the usual case), else decoded; long text
+    /// keeps what was written for the encoder.</summary>
     public void WriteNormalized(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -163,19 +164,20 @@ internal sealed class RawJsonString : IEquatable<RawJsonString>
         }
 
         var alike = JsonEscaping.IsWrittenAlike(_token.AsSpan(1, _token.Length - 2), encoder);
-        if (_token.Length < RememberedSpellingBytes && !alike)
-        {
-            writer.WriteStringValue(Decode());
-            return;
-        }
-
-        var token = alike ? _token : EscapedToken(Decode(), encoder);
         if (_token.Length >= RememberedSpellingBytes)
         {
-            _normalized = new NormalizedSpelling(encoder, alike ? null : token);
+            var spelling = new NormalizedSpelling(encoder, alike ? null : EscapedToken(Decode(), encoder));
+            _normalized = spelling;
+            writer.WriteRawValue(spelling.Token ?? _token, skipInputValidation: true);
         }
-
-        writer.WriteRawValue(token, skipInputValidation: true);
+        else if (alike)
+        {
+            writer.WriteRawValue(_token, skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteStringValue(Decode());
+        }
     }
 
     /// <summary>The parts one after another. A single part is returned as it is; raw parts are joined as bytes.</summary>
