@@ -2,6 +2,8 @@
 # The floor under the load targets: the same load (run.sh's ~10 KB Claude Code-shaped streams) straight at the fake
 # upstream, through the null relay (bench/NullRelay: Kestrel in, HttpClient out, no translation) and through the
 # proxy, at each concurrency level, relay and proxy measured one after the other. Loopback only, bounded in time.
+# "proxy over relay" is what translating costs on top of being a server and a client: CPU-ms per request and MB of
+# peak RSS above the relay's in the same round.
 #   bench/floor.sh                                            JIT builds of both
 #   PROXY_BIN=.build/aot/linux-x64/chatgpt-codex-proxy RELAY_BIN=.build/bench/NullRelay-aot/NullRelay bench/floor.sh
 #   (the relay's AOT binary: dotnet publish bench/NullRelay -c Release -r linux-x64 -p:PublishAot=true -o .build/bench/NullRelay-aot)
@@ -47,7 +49,7 @@ measure() {
 }
 
 printf '\n%s KB streams of 20 deltas, fake upstream with no delay, nproc=%s, %s s per run.\n' "$body_kb" "$(nproc)" "$duration"
-printf '%-4s | %-5s | %-12s | %-26s | %-26s | %s\n' "c" "round" "direct req/s" "relay: ×direct, CPU-ms, RSS" "proxy: ×direct, CPU-ms, RSS" "errors relay/proxy"
+printf '%-4s | %-5s | %-12s | %-26s | %-26s | %-19s | %s\n' "c" "round" "direct req/s" "relay: ×direct, CPU-ms, RSS" "proxy: ×direct, CPU-ms, RSS" "proxy over relay" "errors relay/proxy"
 for c in $levels; do
   for round in $(seq "$rounds"); do
     direct="$("$load" --url "$fake_url/codex/responses" --concurrency "$c" --requests 1000000 --duration-s "$duration" --body-kb "$body_kb")"
@@ -55,6 +57,6 @@ for c in $levels; do
     read -r proxy_rps proxy_cpu proxy_rss proxy_errors <<<"$(measure "$c" "$proxy_url" "$proxy_pid")"
     awk -v c="$c" -v round="$round" -v d="$(field rps "$direct")" -v rr="$relay_rps" -v rc="$relay_cpu" -v rm="$relay_rss" \
       -v pr="$proxy_rps" -v pc="$proxy_cpu" -v pm="$proxy_rss" -v re="$relay_errors" -v pe="$proxy_errors" 'BEGIN {
-      printf "%-4s | %-5s | %12.0f | %5.2fx %6.3f %7.1f MB     | %5.2fx %6.3f %7.1f MB     | %s/%s\n", c, round, d, rr / d, rc, rm, pr / d, pc, pm, re, pe }'
+      printf "%-4s | %-5s | %12.0f | %5.2fx %6.3f %7.1f MB     | %5.2fx %6.3f %7.1f MB     | %+6.3f %+6.1f MB    | %s/%s\n", c, round, d, rr / d, rc, rm, pr / d, pc, pm, pc - rc, pm - rm, re, pe }'
   done
 done
